@@ -19,8 +19,8 @@ from messages.types import (
     Identifier,
     LanguageTag,
     MediaType,
-    Sentence,
     SemVer,
+    Sentence,
     Sha256Hex,
     StateCode,
     UtcDateTime,
@@ -165,7 +165,11 @@ class Header(WireModel):
             len(set(bases)) != len(bases) and LegalBasis.BILATERAL not in bases
         ):
             problems.append("legal_basis: a legal basis is listed twice")
-        if self.urgency and self.urgency.respond_by and self.urgency.respond_by < self.sent_at.date():
+        if (
+            self.urgency
+            and self.urgency.respond_by
+            and self.urgency.respond_by < self.sent_at.date()
+        ):
             problems.append("urgency.respond_by: the date is before the message was sent")
         if self.handling.retention_until < self.sent_at.date():
             problems.append("handling.retention_until: the date is before the message was sent")

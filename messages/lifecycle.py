@@ -117,9 +117,7 @@ def _names(items: Iterable[object]) -> str:
     return ", ".join(str(item) for item in items) or "nothing"
 
 
-def apply(
-    lifecycle: Lifecycle[S, E, C], case: C, trigger: Trigger, *, now: datetime
-) -> C:
+def apply(lifecycle: Lifecycle[S, E, C], case: C, trigger: Trigger, *, now: datetime) -> C:
     """Apply a message or local event to ``case`` and return the new case.
 
     Raises:

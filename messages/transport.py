@@ -8,12 +8,12 @@ content (e-CODEX keeps the same separation between evidences and business status
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import model_validator
 
-from messages.document import Body
+from messages.document import Body, Document
 from messages.types import Count, Sha256Hex, UtcDateTime
 from messages.vocab import Family, MessageType
 
@@ -74,3 +74,53 @@ class DeliveryReceipt(Body):
 
 
 BODIES = (DeliveryReceipt,)
+
+
+def examples() -> list[Document[Any]]:
+    """A receipt accepting an envelope and one rejecting an envelope that failed the schema."""
+    # Imported here: samples is a helper for examples, not part of the wire model.
+    from messages.header import Handling, NodeAuthority
+    from messages.samples import Conversation, sample_date, sample_time, sample_uuid
+    from messages.vocab import AuthorityRole, Classification, UseLimitation
+
+    receipts = Conversation(
+        name="transport/receipts-py-ar",
+        case_ref="RCPT-PY-AR-2026-0001",
+        opener=NodeAuthority(
+            state="PY", authority_id="PY-NODE", role=AuthorityRole.CENTRAL_AUTHORITY
+        ),
+        counterpart=NodeAuthority(
+            state="AR", authority_id="AR-NODE", role=AuthorityRole.CENTRAL_AUTHORITY
+        ),
+        legal_basis=[],
+        classification=Classification.RESTRICTED,
+        handling=Handling(
+            use_limitation=UseLimitation.NO_RESTRICTION,
+            no_onward_transmission=False,
+            need_to_know_roles=[AuthorityRole.CENTRAL_AUTHORITY],
+            retention_until=sample_date(3653),
+        ),
+        language="en",
+    )
+    receipts.message(
+        DeliveryReceipt(
+            envelope_sha256="3f6c1a0e9b8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a29181706f5e4d3c2b1a090",
+            envelope_jti=sample_uuid("transport/envelope-1"),
+            received_at=sample_time(hours=0.01),
+            verdict=Verdict.ACCEPTED,
+            log_index=1041,
+        ),
+        at=sample_time(hours=0.02),
+    )
+    receipts.message(
+        DeliveryReceipt(
+            envelope_sha256="9a0b1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddeef",
+            envelope_jti=sample_uuid("transport/envelope-2"),
+            received_at=sample_time(days=1),
+            verdict=Verdict.REJECTED,
+            reason=EnvelopeReason.SCHEMA_INVALID,
+            log_index=1187,
+        ),
+        at=sample_time(days=1, hours=0.01),
+    )
+    return receipts.documents

@@ -222,9 +222,7 @@ class _UtcDateTimeMarker:
     ) -> core_schema.CoreSchema:
         inner = core_schema.no_info_before_validator_function(
             _check_rfc3339_text,
-            core_schema.no_info_after_validator_function(
-                _check_utc, core_schema.datetime_schema()
-            ),
+            core_schema.no_info_after_validator_function(_check_utc, core_schema.datetime_schema()),
         )
 
         def json_schema(schema: core_schema.CoreSchema, handler: Any) -> dict[str, Any]:

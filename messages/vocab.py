@@ -128,7 +128,7 @@ class Classification(StrEnum):
     PUBLIC = "PUBLIC"
     RESTRICTED = "RESTRICTED"
     CONFIDENTIAL = "CONFIDENTIAL"
-    SECRET = "SECRET"
+    SECRET = "SECRET"  # noqa: S105 - a protective marking, not a password
 
     @property
     def rank(self) -> int:

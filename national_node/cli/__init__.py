@@ -1,0 +1,22 @@
+"""The ``puente`` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from national_node.cli.demo import demo
+from national_node.cli.schema import schema_app
+
+app = typer.Typer(
+    name="puente",
+    help="Puente: national nodes that cooperate against trafficking in persons.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(schema_app, name="schema")
+app.command()(demo)
+
+
+def main() -> None:
+    """Entry point of the ``puente`` console script."""
+    app()

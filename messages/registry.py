@@ -6,12 +6,15 @@ crypto layer, the gateway, the node) goes through :func:`parse_document`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Final, Union
 
 from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
 
 from messages import mla, repatriation, statistics, transport, witness_protection
 from messages.document import Body, Document
+from messages.lifecycle import Lifecycle
 from messages.errors import FieldProblem, MalformedMessage, UnsupportedMessageType
 from messages.rules import LegalRule
 from messages.vocab import Family, MessageType
@@ -38,11 +41,34 @@ LEGAL_RULES: Final[tuple[LegalRule, ...]] = (
     *statistics.LEGAL_RULES,
 )
 
-LIFECYCLES: Final = {
-    Family.MLA: mla.LIFECYCLE,
-    Family.REPATRIATION: repatriation.LIFECYCLE,
-    Family.WITNESS_PROTECTION: witness_protection.LIFECYCLE,
-    Family.STATISTICS: statistics.LIFECYCLE,
+@dataclass(frozen=True)
+class FamilySpec:
+    """What a business family provides beyond its bodies: its lifecycle and samples."""
+
+    lifecycle: Lifecycle[Any, Any, Any]
+    new_case: Callable[[], Any]
+    """A case in the lifecycle's initial state."""
+    example_conversations: Callable[[], list[list[Document[Any]]]]
+    """Sample cases, each a list of documents that applies cleanly in order."""
+
+
+FAMILY_SPECS: Final[dict[Family, FamilySpec]] = {
+    Family.MLA: FamilySpec(mla.LIFECYCLE, mla.new_case, mla.example_conversations),
+    Family.REPATRIATION: FamilySpec(
+        repatriation.LIFECYCLE, repatriation.new_case, repatriation.example_conversations
+    ),
+    Family.WITNESS_PROTECTION: FamilySpec(
+        witness_protection.LIFECYCLE,
+        witness_protection.new_case,
+        witness_protection.example_conversations,
+    ),
+    Family.STATISTICS: FamilySpec(
+        statistics.LIFECYCLE, statistics.new_case, statistics.example_conversations
+    ),
+}
+
+LIFECYCLES: Final[dict[Family, Lifecycle[Any, Any, Any]]] = {
+    family: spec.lifecycle for family, spec in FAMILY_SPECS.items()
 }
 
 

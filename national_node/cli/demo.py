@@ -17,26 +17,25 @@ from messages.document import Document
 from messages.errors import IllegalTransition, MalformedMessage
 from messages.header import SCHEMA_VERSION
 from messages.lifecycle import apply
-from messages.registry import BODIES, LIFECYCLES, all_examples, parse_document
+from messages.registry import BODIES, FAMILY_SPECS, all_examples, parse_document
 from messages.sealed import iter_sealed
 from messages.vocab import Family
 
 
-def _walk_family(family: Family, documents: list[Document[Any]]) -> None:
-    lifecycle = LIFECYCLES[family]
-    module = __import__(f"messages.{family.value}", fromlist=["example_conversations"])
-    for conversation in module.example_conversations():
+def _walk_family(family: Family) -> None:
+    spec = FAMILY_SPECS[family]
+    for conversation in spec.example_conversations():
         first = conversation[0].header
         typer.secho(
             f"\n== {family}: {first.sender.state} ↔ {first.recipient.state}, case {first.case_ref}",
             bold=True,
         )
-        case = module.new_case()
+        case = spec.new_case()
         for document in conversation:
             header = document.header
             before = case.state
             try:
-                case = apply(lifecycle, case, document, now=header.sent_at)
+                case = apply(spec.lifecycle, case, document, now=header.sent_at)
             except IllegalTransition as error:  # the examples are tested; this is a guard rail
                 typer.secho(f"   {error}", fg="red")
                 break
@@ -89,8 +88,8 @@ def demo() -> None:
         f"{len(Family)} families; {len(documents)} example documents.",
         bold=True,
     )
-    for family in LIFECYCLES:
-        _walk_family(family, documents)
+    for family in FAMILY_SPECS:
+        _walk_family(family)
     _show_rejections(documents)
     typer.echo(
         "\nJSON Schemas: docs/schema/   examples: docs/examples/   catalogue: docs/messages.md"

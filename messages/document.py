@@ -63,3 +63,8 @@ class Document(WireModel, Generic[BodyT]):
 
 
 AnyDocument = Document[Any]
+
+
+def document_class(body_type: type[BodyT]) -> type[Document[BodyT]]:
+    """The document class of a body class: ``Document[EvidenceRequest]`` and so on."""
+    return Document[body_type]  # type: ignore[valid-type]

@@ -32,16 +32,17 @@ from messages.vocab import Family, MessageType
 
 S = TypeVar("S", bound=StrEnum)
 E = TypeVar("E", bound=StrEnum)
+S_co = TypeVar("S_co", bound=StrEnum, covariant=True)
 
 
-class CaseLike(Protocol[S]):
+class CaseLike(Protocol[S_co]):
     """What the engine needs of a family's case record."""
 
     @property
-    def state(self) -> S: ...
+    def state(self) -> S_co: ...
 
     @property
-    def previous_state(self) -> S | None: ...
+    def previous_state(self) -> S_co | None: ...
 
 
 C = TypeVar("C", bound=CaseLike[Any])

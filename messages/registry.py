@@ -13,7 +13,7 @@ from typing import Annotated, Any, Final, Union
 from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
 
 from messages import mla, repatriation, statistics, transport, witness_protection
-from messages.document import Body, Document
+from messages.document import Body, Document, document_class
 from messages.lifecycle import Lifecycle
 from messages.errors import FieldProblem, MalformedMessage, UnsupportedMessageType
 from messages.rules import LegalRule
@@ -30,7 +30,7 @@ BODIES: Final[tuple[type[Body], ...]] = (
 BODY_OF: Final[dict[MessageType, type[Body]]] = {body.MESSAGE_TYPE: body for body in BODIES}
 
 DOCUMENT_OF: Final[dict[MessageType, type[Document[Any]]]] = {
-    message_type: Document[body]  # type: ignore[valid-type]
+    message_type: document_class(body)
     for message_type, body in BODY_OF.items()
 }
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid5
 
-from messages.document import Body, Document
+from messages.document import Body, Document, document_class
 from messages.header import (
     SCHEMA_VERSION,
     AttachmentRef,
@@ -98,6 +98,6 @@ class Conversation:
             urgency=urgency,
             attachments=attachments or [],
         )
-        document: Document[Any] = Document[type(body)](header=header, body=body)  # type: ignore[misc]
+        document: Document[Any] = document_class(type(body))(header=header, body=body)
         self.documents.append(document)
         return document

@@ -58,7 +58,7 @@ def _named_string(
                 **inner,
                 "ref": name,
                 "metadata": {"pydantic_js_functions": [json_schema]},
-            }  # type: ignore[return-value]
+            }
 
     _Marker.__name__ = f"{name}Marker"
     return _Marker
@@ -241,7 +241,7 @@ class _UtcDateTimeMarker:
                 format_utc, when_used="json"
             ),
             "metadata": {"pydantic_js_functions": [json_schema]},
-        }  # type: ignore[return-value]
+        }
 
 
 UtcDateTime = Annotated[datetime, _UtcDateTimeMarker]
@@ -293,7 +293,7 @@ class _DecimalStringMarker:
                 lambda value: format(value, "f"), when_used="json"
             ),
             "metadata": {"pydantic_js_functions": [json_schema]},
-        }  # type: ignore[return-value]
+        }
 
 
 DecimalString = Annotated[Decimal, _DecimalStringMarker]

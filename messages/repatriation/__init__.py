@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from messages.document import Body
-from messages.repatriation.examples import example_conversations, examples
+from messages.repatriation.examples import example, example_cases, example_conversations, examples
 from messages.repatriation.lifecycle import (
     DEFAULT_RISK_ASSESSMENT_MAX_AGE,
     LIFECYCLE,
@@ -83,6 +83,8 @@ __all__ = [
     "TravelDocumentIssued",
     "TravelDocumentRequest",
     "VictimIdentifiedNotice",
+    "example",
+    "example_cases",
     "example_conversations",
     "examples",
     "new_case",

@@ -95,7 +95,7 @@ from messages.repatriation.vocab import (
     VictimWishes,
 )
 from messages.samples import sample_date, sample_time
-from messages.vocab import UrgencyLevel, UrgencyReason
+from messages.vocab import MessageType, UrgencyLevel, UrgencyReason
 
 
 def br_py_adult() -> list[Document[Any]]:
@@ -357,9 +357,25 @@ def br_py_adult() -> list[Document[Any]]:
     return conv.documents
 
 
+def example_cases() -> dict[str, list[Document[Any]]]:
+    """Every sample case by name (e.g. ``"br-py-adult"``, the national-node demo's case)."""
+    return {
+        "br-py-adult": br_py_adult(),
+        "ar-py-hold": ar_py_hold(),
+        "br-py-child": br_py_child(),
+        "br-py-prohibitive": br_py_prohibitive(),
+        "ar-py-withdrawn": ar_py_withdrawn(),
+    }
+
+
 def example_conversations() -> list[list[Document[Any]]]:
     """Every sample case, each a list of documents that applies cleanly in order."""
-    return [br_py_adult(), ar_py_hold(), br_py_child(), br_py_prohibitive(), ar_py_withdrawn()]
+    return list(example_cases().values())
+
+
+def example(case: str, message_type: MessageType, nth: int = 0) -> Document[Any]:
+    """The ``nth`` document of ``message_type`` in the sample case named ``case``."""
+    return [d for d in example_cases()[case] if d.header.message_type == message_type][nth]
 
 
 def examples() -> list[Document[Any]]:

@@ -68,8 +68,15 @@ def _conversation(name: str, case_ref: str) -> Conversation:
     )
 
 
-def _cells(table: TableId, rows: list[CellRow], *, noisy_ci: str | None, exact: bool) -> list[Cell]:
-    """Cells of ``table``; a None value is suppressed; noisy cells get ``noisy_ci``."""
+def _cells(
+    table: TableId,
+    rows: list[CellRow],
+    *,
+    noisy_ci: str | None,
+    exact: frozenset[tuple[str, ...]] = frozenset(),
+) -> list[Cell]:
+    """Cells of ``table``; a None value is suppressed; noisy cells get ``noisy_ci``; the keys in
+    ``exact`` were already multiples of the rounding base (PUBLISHED), the others ROUNDED."""
     cells = []
     for key, value in rows:
         if value is None:
@@ -77,7 +84,7 @@ def _cells(table: TableId, rows: list[CellRow], *, noisy_ci: str | None, exact: 
         elif noisy_ci is not None:
             status = CellStatus.NOISY
         else:
-            status = CellStatus.PUBLISHED if exact else CellStatus.ROUNDED
+            status = CellStatus.PUBLISHED if key in exact else CellStatus.ROUNDED
         cells.append(
             Cell(
                 key=[
@@ -146,7 +153,7 @@ def routes_case() -> list[Document[Any]]:
             period=YEAR_2025,
             table_id=ROUTES,
             dimensions=list(TABLE_DIMENSIONS[ROUTES]),
-            cells=_cells(ROUTES, ROUTE_ROWS_2025, noisy_ci="9", exact=False),
+            cells=_cells(ROUTES, ROUTE_ROWS_2025, noisy_ci="9"),
             method=_laplace("0.25"),
             budget_ledger=BudgetLedger(
                 budget_year=2026,
@@ -166,7 +173,7 @@ def routes_case() -> list[Document[Any]]:
             period=YEAR_2025,
             table_id=ROUTES,
             dimensions=list(TABLE_DIMENSIONS[ROUTES]),
-            cells=_cells(ROUTES, ROUTE_ROWS_2025_REVISED, noisy_ci="9", exact=False),
+            cells=_cells(ROUTES, ROUTE_ROWS_2025_REVISED, noisy_ci="9"),
             method=_laplace("0.25"),
             budget_ledger=BudgetLedger(
                 budget_year=2026,
@@ -210,7 +217,12 @@ def victims_case() -> list[Document[Any]]:
             period=YEAR_2025,
             table_id=VICTIMS,
             dimensions=list(TABLE_DIMENSIONS[VICTIMS]),
-            cells=_cells(VICTIMS, VICTIM_ROWS_2025, noisy_ci=None, exact=False),
+            cells=_cells(
+                VICTIMS,
+                VICTIM_ROWS_2025,
+                noisy_ci=None,
+                exact=frozenset({("FORCED_LABOUR_OR_SERVICES", "MALE", "ADULT")}),
+            ),
             method=ReleaseMethod(
                 kind=MethodKind.K_THRESHOLD,
                 k=11,
@@ -275,7 +287,7 @@ def assistance_case() -> list[Document[Any]]:
             period=Q4_2025,
             table_id=ASSISTANCE,
             dimensions=list(TABLE_DIMENSIONS[ASSISTANCE]),
-            cells=_cells(ASSISTANCE, ASSISTANCE_ROWS_Q4, noisy_ci="6.4", exact=False),
+            cells=_cells(ASSISTANCE, ASSISTANCE_ROWS_Q4, noisy_ci="6.4"),
             method=ReleaseMethod(
                 kind=MethodKind.DP_GAUSSIAN,
                 k=11,

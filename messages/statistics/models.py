@@ -157,7 +157,7 @@ class ReleaseMethod(WireModel):
         if self.delta is not None and not 0 < self.delta < 1:
             raise rules.DP_DELTA.violation(f"δ is {self.delta}")
         if self.rho is not None and self.rho <= 0:
-            raise rules.DP_DELTA.violation(f"ρ is {self.rho}")
+            raise rules.DP_DELTA.violation(f"ρ (method.rho) is {self.rho}")
         approximate = self.kind is MethodKind.DP_GAUSSIAN or (
             self.kind is MethodKind.DP_LAPLACE and not self.keys_public
         )

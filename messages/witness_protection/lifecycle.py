@@ -10,7 +10,9 @@ Who drives each move:
   a SUPPLEMENT answers NEEDS_INFO → ASSESSING;
 - the host starts assessing by a local event (ASSESSMENT_STARTED), which the requesting unit
   cannot see, so the host's ``WPCooperationDecision`` is accepted in REQUESTED as well as in
-  ASSESSING; the decision moves the case to ACCEPTED, DECLINED or NEEDS_INFO;
+  ASSESSING; the decision moves the case to ACCEPTED, DECLINED or NEEDS_INFO; the host may
+  still decline while waiting for information, or after accepting if the arrangement cannot
+  be agreed;
 - ``WPArrangementConcluded`` (either unit) → ARRANGEMENT_CONCLUDED;
 - the host's ``WPStatusUpdate`` drives RELOCATION_IN_PROGRESS, ACTIVE, UNDER_REVIEW and
   SUSPENDED; the host may instead start the relocation by a local event (RELOCATION_STARTED),
@@ -414,6 +416,10 @@ TRANSITIONS: Final[tuple[Transition[WPState, WPCase], ...]] = (
     Transition(
         S.NEEDS_INFO, M.WP_COOPERATION_DECISION, S.DECLINED, DECISION_DECLINES, FROM_HOST_GUARDS
     ),
+    # The host may still decline if the arrangement cannot be agreed (e.g. its cost terms).
+    Transition(
+        S.ACCEPTED, M.WP_COOPERATION_DECISION, S.DECLINED, DECISION_DECLINES, FROM_HOST_GUARDS
+    ),
     Transition(
         S.ACCEPTED,
         M.WP_ARRANGEMENT_CONCLUDED,
@@ -480,7 +486,7 @@ DESCRIPTIONS: Final[dict[WPState, str]] = {
     S.NEEDS_INFO: "The host asked for more information; the requesting unit's SUPPLEMENT "
     "resumes the assessment.",
     S.ACCEPTED: "The host accepted (possibly with conditions); the units are concluding the "
-    "arrangement (MoU).",
+    "arrangement (MoU). If they cannot agree on it, the host declines after all.",
     S.DECLINED: "The host declined the request.",
     S.ARRANGEMENT_CONCLUDED: "The arrangement is concluded; protection starts (a status "
     "ACTIVE is accepted here too, since the host may start a relocation by a local event).",

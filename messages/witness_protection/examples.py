@@ -16,15 +16,24 @@ from __future__ import annotations
 from typing import Any
 
 from messages.document import Document
-from messages.header import AttachmentRef, Handling, LegalBasisRef, NodeAuthority, Urgency
-from messages.samples import Conversation, sample_date, sample_time
+from messages.samples import sample_date, sample_time
 from messages.vocab import (
     AuthorityRole,
     Classification,
-    LegalBasis,
-    UrgencyLevel,
-    UrgencyReason,
-    UseLimitation,
+)
+from messages.witness_protection.examples_common import (
+    AR_UNIT,
+    IMMEDIATE,
+    PY_UNIT,
+    TESTIMONY_READERS,
+    attachment,
+    conversation,
+    handling,
+)
+from messages.witness_protection.examples_more import (
+    declined_case,
+    suspended_case,
+    withdrawn_case,
 )
 from messages.witness_protection.models import (
     HearingWindow,
@@ -39,7 +48,6 @@ from messages.witness_protection.models import (
 from messages.witness_protection.sealed import (
     Dependant,
     IdentityDocument,
-    IncidentDetail,
     PersonIdentity,
     PostalAddress,
     WPDossier,
@@ -56,13 +64,11 @@ from messages.witness_protection.vocab import (
     PostTerminationMeasure,
     ProceedingsStage,
     ProtectedPersonRole,
-    SuspensionReason,
     TerminationStep,
     TestimonyMode,
     WPCondition,
     WPCostBearer,
     WPDecisionOutcome,
-    WPDeclineReason,
     WPInfoItem,
     WPMeasure,
     WPSex,
@@ -73,56 +79,10 @@ from messages.witness_protection.vocab import (
     WPThreatLevel,
 )
 
-AR_UNIT = NodeAuthority(state="AR", authority_id="AR-MJ-PNPTI", role=AuthorityRole.WP_UNIT)
-PY_UNIT = NodeAuthority(state="PY", authority_id="PY-MP-PPTV", role=AuthorityRole.WP_UNIT)
-CO_UNIT = NodeAuthority(state="CO", authority_id="CO-FGN-PPAVT", role=AuthorityRole.WP_UNIT)
-
-UNITS_ONLY = [AuthorityRole.WP_UNIT]
-TESTIMONY_READERS = [AuthorityRole.WP_UNIT, AuthorityRole.PROSECUTOR, AuthorityRole.JUDGE]
-IMMEDIATE = Urgency(level=UrgencyLevel.IMMEDIATE, reasons=[UrgencyReason.RISK_TO_LIFE_OR_SAFETY])
-
-
-def _handling(readers: list[AuthorityRole], retention_days: int) -> Handling:
-    # Rule 8: retention is the arrangement's planned end plus the retention period.
-    return Handling(
-        use_limitation=UseLimitation.WITNESS_PROTECTION_ONLY,
-        no_onward_transmission=True,
-        need_to_know_roles=readers,
-        retention_until=sample_date(retention_days),
-    )
-
-
-def _conversation(
-    name: str, case_ref: str, opener: NodeAuthority, host: NodeAuthority
-) -> Conversation:
-    return Conversation(
-        name=name,
-        case_ref=case_ref,
-        opener=opener,
-        counterpart=host,
-        legal_basis=[
-            LegalBasisRef(basis=LegalBasis.UNTOC_ART24),
-            LegalBasisRef(basis=LegalBasis.RECIPROCITY),
-        ],
-        classification=Classification.CONFIDENTIAL,
-        handling=_handling(UNITS_ONLY, 365 * 7),
-        language="es",
-    )
-
-
-def _attachment(seed: str, size: int) -> AttachmentRef:
-    digest = (seed.encode().hex() * 8)[:64]
-    return AttachmentRef(
-        sha256=digest,
-        media_type="application/pdf",
-        size_bytes=size,
-        encrypted_for=[PY_UNIT.authority_id],
-    )
-
 
 def relocation_case() -> list[Document[Any]]:
     """Argentina → Paraguay: temporary relocation through to termination and closure."""
-    conv = _conversation("wp-ar-py-relocation", "PNPTI-2026-0042", AR_UNIT, PY_UNIT)
+    conv = conversation("wp-ar-py-relocation", "PNPTI-2026-0042", AR_UNIT, PY_UNIT)
     pseudonym = "wpt_Zq8Lr2VxT0cWmA41bNd7Ke"
     witness = PersonIdentity(
         family_names="Aguirre Benítez",
@@ -240,7 +200,7 @@ def relocation_case() -> list[Document[Any]]:
         ),
         at=sample_time(6),
         reply_to=needs_info,
-        attachments=[_attachment("threat-assessment", 412_877), _attachment("schedule", 96_310)],
+        attachments=[attachment("threat-assessment", 412_877), attachment("schedule", 96_310)],
     )
     accepted = conv.message(
         WPCooperationDecision(
@@ -363,7 +323,7 @@ def relocation_case() -> list[Document[Any]]:
         from_opener=False,
     )
     default_handling = conv.handling
-    conv.handling = _handling(TESTIMONY_READERS, 365 * 7)
+    conv.handling = handling(TESTIMONY_READERS, 365 * 7)
     conv.message(
         TestimonyArrangementRequest(
             wp_token=pseudonym,
@@ -406,270 +366,6 @@ def relocation_case() -> list[Document[Any]]:
             dossier_disposition=DossierDisposition.RETAINED_UNTIL_RETENTION_DATE,
         ),
         at=sample_time(235, hours=2),
-        from_opener=False,
-        reply_to=notice,
-    )
-    return conv.documents
-
-
-def declined_case() -> list[Document[Any]]:
-    """Colombia → Paraguay: a permanent relocation, a new threat, and a refusal."""
-    conv = _conversation("wp-co-py-declined", "FGN-PPAVT-2026-118", CO_UNIT, PY_UNIT)
-    pseudonym = "wpt_3hYpQe0sKuB7v2XaLm9TfC"
-    request = conv.message(
-        WPCooperationRequest(
-            wp_token=pseudonym,
-            submission=WPSubmission.INITIAL,
-            measures=[WPMeasure.PERMANENT_RELOCATION, WPMeasure.DOCUMENT_SUPPORT],
-            in_national_programme=True,
-            principal_count=1,
-            dependants_count=0,
-            protected_person_role=ProtectedPersonRole.COLLABORATOR_OF_JUSTICE,
-            proceedings_stage=ProceedingsStage.TRIAL,
-            threat_level=WPThreatLevel.CRITICAL,
-            cost_bearer=WPCostBearer.SHARED,
-            sealed_dossier_ref="PPAVT-EXP-118-2026",
-            dossier=WPDossier(
-                true_identity=PersonIdentity(
-                    family_names="Castaño Ríos",
-                    given_names="Julián Andrés",
-                    date_of_birth=sample_date(-365 * 34),
-                    place_of_birth="Pereira, Risaralda, Colombia",
-                    sex=WPSex.MALE,
-                    nationalities=["CO"],
-                    documents=[
-                        IdentityDocument(
-                            kind=IdentityDocumentKind.NATIONAL_IDENTITY_CARD,
-                            number="1.088.245.617",
-                            issuing_state="CO",
-                        )
-                    ],
-                ),
-                threat_narrative=(
-                    "Exintegrante de la estructura que reclutaba mujeres en el Eje Cafetero "
-                    "para explotación en el Cono Sur; colabora con la Fiscalía desde 2025. "
-                    "La organización ofreció una recompensa por su ubicación."
-                ),
-                languages=["es"],
-            ),
-        ),
-        at=sample_time(10),
-        classification=Classification.SECRET,
-    )
-    conv.message(
-        WPIncidentAlert(
-            wp_token=pseudonym,
-            sender_side=WPSide.REQUESTING,
-            kind=IncidentKind.COMPROMISE,
-            severity=IncidentSeverity.CRITICAL,
-            occurred_at=sample_time(13, hours=-6),
-            actions_taken=[IncidentAction.EMERGENCY_RELOCATION, IncidentAction.POLICE_NOTIFIED],
-            actions_requested=[IncidentRequest.UPDATED_THREAT_ASSESSMENT],
-            detail=IncidentDetail(
-                narrative=(
-                    "Un funcionario penitenciario fue sorprendido fotografiando el "
-                    "expediente de traslado. Se trasladó al colaborador a otra casa segura."
-                ),
-                suspected_source="Personal penitenciario vinculado a la estructura.",
-            ),
-        ),
-        at=sample_time(13),
-        urgency=IMMEDIATE,
-        classification=Classification.SECRET,
-    )
-    conv.message(
-        WPCooperationDecision(
-            wp_token=pseudonym,
-            decision=WPDecisionOutcome.DECLINED,
-            decline_reasons=[WPDeclineReason.NO_CAPACITY, WPDeclineReason.MEASURE_NOT_AVAILABLE],
-        ),
-        at=sample_time(21),
-        from_opener=False,
-        reply_to=request,
-    )
-    return conv.documents
-
-
-def suspended_case() -> list[Document[Any]]:
-    """Colombia → Paraguay: no relocation; suspension after a breach, then termination."""
-    conv = _conversation("wp-co-py-transit", "FGN-PPAVT-2026-131", CO_UNIT, PY_UNIT)
-    pseudonym = "wpt_nV5cR1uWz8EoJ4qHsTy0gD"
-    measures = [WPMeasure.TRANSIT_PROTECTION, WPMeasure.TESTIMONY_SUPPORT]
-    request = conv.message(
-        WPCooperationRequest(
-            wp_token=pseudonym,
-            submission=WPSubmission.INITIAL,
-            measures=measures,
-            in_national_programme=False,
-            principal_count=1,
-            dependants_count=0,
-            protected_person_role=ProtectedPersonRole.WITNESS,
-            proceedings_stage=ProceedingsStage.TRIAL_PENDING,
-            threat_level=WPThreatLevel.MEDIUM,
-            duration_requested_months=4,
-            cost_bearer=WPCostBearer.REQUESTING,
-            sealed_dossier_ref="PPAVT-EXP-131-2026",
-            dossier=WPDossier(
-                true_identity=PersonIdentity(
-                    family_names="Mosquera Palacios",
-                    given_names="Yesenia",
-                    date_of_birth=sample_date(-365 * 41),
-                    sex=WPSex.FEMALE,
-                    nationalities=["CO"],
-                ),
-                threat_narrative=(
-                    "Testigo de la contratación fraudulenta de trabajadores agrícolas "
-                    "enviados al Chaco paraguayo; debe declarar en Asunción y regresar."
-                ),
-                languages=["es"],
-            ),
-        ),
-        at=sample_time(40),
-    )
-    accepted = conv.message(
-        WPCooperationDecision(
-            wp_token=pseudonym,
-            decision=WPDecisionOutcome.ACCEPTED,
-            accepted_measures=measures,
-            arrangement_ref="CO-PY-WP-2026-003",
-        ),
-        at=sample_time(47),
-        from_opener=False,
-        reply_to=request,
-    )
-    conv.message(
-        WPArrangementConcluded(
-            wp_token=pseudonym,
-            sender_side=WPSide.REQUESTING,
-            arrangement_ref="CO-PY-WP-2026-003",
-            measures=measures,
-            cost_bearer=WPCostBearer.REQUESTING,
-            start_date=sample_date(55),
-            end_date=sample_date(55 + 120),
-            review_interval_months=1,
-            termination_conditions=[
-                WPTerminationReason.BREACH_OF_OBLIGATIONS,
-                WPTerminationReason.PROCEEDINGS_CONCLUDED,
-                WPTerminationReason.VOLUNTARY_EXIT,
-            ],
-        ),
-        at=sample_time(52),
-        reply_to=accepted,
-    )
-    conv.message(
-        WPStatusUpdate(
-            wp_token=pseudonym,
-            status=WPStatus.ACTIVE,
-            next_review_at=sample_date(85),
-            measures_in_force=measures,
-        ),
-        at=sample_time(55),
-        from_opener=False,
-    )
-    conv.message(
-        WPIncidentAlert(
-            wp_token=pseudonym,
-            sender_side=WPSide.HOST,
-            kind=IncidentKind.BREACH,
-            severity=IncidentSeverity.MEDIUM,
-            occurred_at=sample_time(61, hours=-14),
-            actions_taken=[IncidentAction.PROTECTION_REINFORCED],
-            actions_requested=[IncidentRequest.REVIEW_ARRANGEMENT],
-        ),
-        at=sample_time(61),
-        from_opener=False,
-        urgency=IMMEDIATE,
-    )
-    conv.message(
-        WPStatusUpdate(
-            wp_token=pseudonym,
-            status=WPStatus.SUSPENDED,
-            suspension_reason=SuspensionReason.BREACH_UNDER_INVESTIGATION,
-            open_incident=True,
-        ),
-        at=sample_time(62),
-        from_opener=False,
-    )
-    notice = conv.message(
-        WPTermination(
-            wp_token=pseudonym,
-            sender_side=WPSide.HOST,
-            step=TerminationStep.NOTICE,
-            reason=WPTerminationReason.BREACH_OF_OBLIGATIONS,
-            effective_at=sample_time(70),
-            post_termination_measures=[PostTerminationMeasure.ASSISTED_RETURN_TO_REQUESTING_STATE],
-        ),
-        at=sample_time(66),
-        from_opener=False,
-    )
-    conv.message(
-        WPTermination(
-            wp_token=pseudonym,
-            sender_side=WPSide.REQUESTING,
-            step=TerminationStep.CLOSURE_CONFIRMATION,
-            reason=WPTerminationReason.BREACH_OF_OBLIGATIONS,
-            effective_at=sample_time(72),
-            dossier_disposition=DossierDisposition.DESTROYED,
-        ),
-        at=sample_time(72, hours=1),
-        reply_to=notice,
-    )
-    return conv.documents
-
-
-def withdrawn_case() -> list[Document[Any]]:
-    """Argentina → Paraguay: the request is withdrawn before a decision."""
-    conv = _conversation("wp-ar-py-withdrawn", "PNPTI-2026-0057", AR_UNIT, PY_UNIT)
-    pseudonym = "wpt_Hc2mWq7Lx0RbTz5NyVa3Ep"
-    conv.message(
-        WPCooperationRequest(
-            wp_token=pseudonym,
-            submission=WPSubmission.INITIAL,
-            measures=[WPMeasure.INFO_EXCHANGE, WPMeasure.TRANSIT_PROTECTION],
-            in_national_programme=True,
-            principal_count=1,
-            dependants_count=0,
-            protected_person_role=ProtectedPersonRole.WITNESS,
-            proceedings_stage=ProceedingsStage.INVESTIGATION,
-            threat_level=WPThreatLevel.LOW,
-            cost_bearer=WPCostBearer.REQUESTING,
-            sealed_dossier_ref="PNPTI-DOS-2026-0057",
-            dossier=WPDossier(
-                true_identity=PersonIdentity(
-                    family_names="Ferreyra",
-                    given_names="Hugo Daniel",
-                    date_of_birth=sample_date(-365 * 52),
-                    sex=WPSex.MALE,
-                    nationalities=["AR"],
-                ),
-                threat_narrative=(
-                    "Chofer que trasladó a víctimas entre Clorinda y Asunción; teme "
-                    "represalias si viaja a Paraguay para una diligencia."
-                ),
-            ),
-        ),
-        at=sample_time(90),
-    )
-    notice = conv.message(
-        WPTermination(
-            wp_token=pseudonym,
-            sender_side=WPSide.REQUESTING,
-            step=TerminationStep.NOTICE,
-            reason=WPTerminationReason.REQUEST_WITHDRAWN,
-            effective_at=sample_time(94),
-        ),
-        at=sample_time(94),
-    )
-    conv.message(
-        WPTermination(
-            wp_token=pseudonym,
-            sender_side=WPSide.HOST,
-            step=TerminationStep.CLOSURE_CONFIRMATION,
-            reason=WPTerminationReason.REQUEST_WITHDRAWN,
-            effective_at=sample_time(95),
-            dossier_disposition=DossierDisposition.DESTROYED,
-        ),
-        at=sample_time(95),
         from_opener=False,
         reply_to=notice,
     )

@@ -20,6 +20,9 @@ the state of origin mirrors it. Deviations from the table in A.4, all reported i
   TRAVEL_DOCS_ISSUED (proceedings or illness can start then too).
 * Travel documents are requested only while the last assessment is below PROHIBITIVE, and a
   child's return is escorted; resuming a scheduled return re-checks the return guards.
+* New travel documents may be requested from TRAVEL_DOCS_ISSUED (an emergency document that
+  expired during a hold), and a HoldNotice while ON_HOLD replaces the hold's reason or expected
+  end (an illness, then proceedings); the ResumeNotice must name the reason on record.
 * Status messages that change no state are self-loops: ConsularNotification before departure,
   SafetyRiskAssessment (a second or updated assessment) from RISK_ASSESSMENT to RETURN_SCHEDULED
   and while on hold, ReturnPlan until the return is scheduled, ReturnScheduled (rescheduling),
@@ -473,6 +476,8 @@ TRANSITIONS: Final[tuple[T, ...]] = (
     *(T(s, M.RETURN_PLAN, s) for s in _PLANNABLE),
     T(State.RISK_ASSESSMENT, M.TRAVEL_DOCUMENT_REQUEST, State.TRAVEL_DOCS_REQUESTED, None,
       (CONSENT_FOR_IDENTITY, CHILD_HAS_GUARDIAN, RISK_BELOW_PROHIBITIVE)),
+    T(State.TRAVEL_DOCS_ISSUED, M.TRAVEL_DOCUMENT_REQUEST, State.TRAVEL_DOCS_REQUESTED, None,
+      (CONSENT_FOR_IDENTITY, CHILD_HAS_GUARDIAN, RISK_BELOW_PROHIBITIVE)),
     T(State.TRAVEL_DOCS_REQUESTED, M.TRAVEL_DOCUMENT_ISSUED, State.TRAVEL_DOCS_ISSUED, None,
       (CONSENT_FOR_IDENTITY,)),
     # the return (IOM AVRR travel and post-arrival stages)
@@ -491,6 +496,7 @@ TRANSITIONS: Final[tuple[T, ...]] = (
     T(State.REINTEGRATION_FOLLOW_UP, M.CASE_CLOSURE, State.CLOSED),
     # holds, cancellation, consular notification
     *(T(s, M.HOLD_NOTICE, State.ON_HOLD) for s in _HOLDABLE),
+    T(State.ON_HOLD, M.HOLD_NOTICE, State.ON_HOLD),
     T(State.ON_HOLD, M.RESUME_NOTICE, None, None, (RESUME_MATCHES_HOLD, RESUMED_RETURN_SAFE)),
     *(T(s, M.CANCELLATION_NOTICE, State.CANCELLED, None, (PROHIBITIVE_ON_RECORD,))
       for s in _BEFORE_DEPARTURE),
@@ -522,7 +528,8 @@ DESCRIPTIONS: Final[dict[RepatriationState, str]] = {
     State.RETURNED: "The state of origin confirmed the arrival and reception.",
     State.REINTEGRATION_FOLLOW_UP: "Reintegration is being monitored, with the returnee's "
     "consent; visits repeat.",
-    State.ON_HOLD: "The case is paused; a ResumeNotice returns it to the state before the hold.",
+    State.ON_HOLD: "The case is paused; a ResumeNotice returns it to the state before the hold; "
+    "a further HoldNotice replaces the reason or the expected end.",
     State.CANCELLED: "The return will not take place (terminal).",
     State.CLOSED: "The state of origin closed the case after the return (terminal).",
 }

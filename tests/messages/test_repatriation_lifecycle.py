@@ -168,6 +168,7 @@ EXPECTED: dict[tuple[RepatriationState, Any, str | None], RepatriationState | No
         for s in (S.RISK_ASSESSMENT, S.TRAVEL_DOCS_REQUESTED, S.TRAVEL_DOCS_ISSUED)
     },
     (S.RISK_ASSESSMENT, M.TRAVEL_DOCUMENT_REQUEST, None): S.TRAVEL_DOCS_REQUESTED,
+    (S.TRAVEL_DOCS_ISSUED, M.TRAVEL_DOCUMENT_REQUEST, None): S.TRAVEL_DOCS_REQUESTED,
     (S.TRAVEL_DOCS_REQUESTED, M.TRAVEL_DOCUMENT_ISSUED, None): S.TRAVEL_DOCS_ISSUED,
     (S.TRAVEL_DOCS_ISSUED, M.RETURN_SCHEDULED, None): S.RETURN_SCHEDULED,
     (S.RETURN_SCHEDULED, M.RETURN_SCHEDULED, None): S.RETURN_SCHEDULED,
@@ -178,7 +179,7 @@ EXPECTED: dict[tuple[RepatriationState, Any, str | None], RepatriationState | No
     (S.REINTEGRATION_FOLLOW_UP, M.REINTEGRATION_FOLLOW_UP, None): S.REINTEGRATION_FOLLOW_UP,
     (S.RETURNED, M.CASE_CLOSURE, None): S.CLOSED,
     (S.REINTEGRATION_FOLLOW_UP, M.CASE_CLOSURE, None): S.CLOSED,
-    **{(s, M.HOLD_NOTICE, None): S.ON_HOLD for s in HOLDABLE},
+    **{(s, M.HOLD_NOTICE, None): S.ON_HOLD for s in [*HOLDABLE, S.ON_HOLD]},
     (S.ON_HOLD, M.RESUME_NOTICE, None): None,
     **{(s, M.CANCELLATION_NOTICE, None): S.CANCELLED for s in BEFORE_DEPARTURE},
     **{(s, M.CONSULAR_NOTIFICATION, None): s for s in [S.DRAFT, *BEFORE_DEPARTURE]},
@@ -458,6 +459,22 @@ def test_a_notice_that_withdraws_consent_moves_the_case_to_consent_pending() -> 
     request = example(ADULT, M.NATIONALITY_VERIFICATION_REQUEST)
     with pytest.raises(GuardFailed):
         apply(LIFECYCLE, moved, request, now=request.header.sent_at)
+
+
+def test_a_second_hold_replaces_the_reason_and_keeps_the_state_to_resume() -> None:
+    first = example(HOLD, M.HOLD_NOTICE)
+    now = first.header.sent_at
+    case = apply(LIFECYCLE, ready(S.TRAVEL_DOCS_ISSUED, now), first, now=now)
+    second = first.model_copy(
+        update={"body": first.body.model_copy(update={"reason": HoldReason.LEGAL_PROCEEDINGS})}
+    )
+    case = apply(LIFECYCLE, case, second, now=now)
+    assert (case.state, case.previous_state) == (S.ON_HOLD, S.TRAVEL_DOCS_ISSUED)
+    assert case.hold_reason is HoldReason.LEGAL_PROCEEDINGS
+    resume = example(HOLD, M.RESUME_NOTICE)  # names HEALTH, the reason no longer on record
+    with pytest.raises(GuardFailed) as caught:
+        apply(LIFECYCLE, case, resume, now=resume.header.sent_at)
+    assert caught.value.guards == ("resume-matches-hold",)
 
 
 def test_a_cancellation_for_prohibitive_risk_follows_a_prohibitive_assessment() -> None:

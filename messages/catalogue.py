@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Final
 
+from messages.header import Header
 from messages.lifecycle import Lifecycle
 from messages.registry import LEGAL_RULES, LIFECYCLES
 from messages.schema_export import document_schema
@@ -102,20 +103,40 @@ def _enum_lines(defs: dict[str, dict[str, Any]], names: Iterable[str]) -> list[s
     return [*lines, ""]
 
 
+def _header_defs() -> dict[str, dict[str, Any]]:
+    schema = Header.model_json_schema()
+    return {"Header": schema, **schema["$defs"]}
+
+
 def render_header() -> str:
-    """The header's models."""
-    defs = _collect_defs([MessageType.DELIVERY_RECEIPT])
+    """The header's models, its vocabularies and the named types used everywhere."""
+    defs = _collect_defs(list(MessageType))
     lines: list[str] = []
     for name in _HEADER_MODELS:
         lines += _model_section(name, defs[name])
-    return "\n".join(lines)
+    header_defs = _header_defs()
+    enums = [n for n, d in header_defs.items() if "enum" in d and not _is_named_scalar(d)]
+    lines += ["#### Header vocabularies", "", *_enum_lines(defs, enums)]
+    lines += ["#### Named types", "", "| type | wire form | meaning |", "|---|---|---|"]
+    for name in sorted(n for n, d in defs.items() if _is_named_scalar(d)):
+        node = defs[name]
+        form = f"string, pattern `{node['pattern']}`" if "pattern" in node else _type_of(node)
+        if name == "StateCode":
+            form = f"string, one of the {len(node['enum'])} ISO 3166-1 alpha-2 codes"
+        meaning = _cell(node.get("description", ""))
+        lines.append(f'| <a id="{name.lower()}"></a>{name} | {_cell(form)} | {meaning} |')
+    return "\n".join([*lines, ""])
+
+
+def _is_named_scalar(node: dict[str, Any]) -> bool:
+    return node.get("type") == "string" and ("enum" not in node or node.get("title") == "StateCode")
 
 
 def render_family(family: Family) -> str:
     """A family's message types, models and vocabularies."""
     types = [t for t in MessageType if FAMILY_OF[t] is family]
     defs = _collect_defs(types)
-    header_defs = set(_collect_defs([MessageType.DELIVERY_RECEIPT]))
+    header_defs = set(_header_defs())
     lines = ["| message type | description | sealed sections |", "|---|---|---|"]
     for message_type in types:
         schema = document_schema(message_type)
@@ -132,6 +153,7 @@ def render_family(family: Family) -> str:
     for name in ordered:
         lines += _model_section(name, defs[name])
     enums = [n for n, d in defs.items() if "enum" in d and n not in header_defs]
+    enums = [n for n in enums if not _is_named_scalar(defs[n])]
     if enums:
         lines += ["#### Vocabularies", "", *_enum_lines(defs, enums)]
     return "\n".join(lines)

@@ -111,11 +111,12 @@ def value_for(node: dict[str, Any]) -> st.SearchStrategy[Any]:
             return st.dates().map(lambda d: d.isoformat())
         if node.get("format") == "uuid":
             return st.uuids().map(str)
-        low, high = node.get("minLength", 0), min(node.get("maxLength", 64), 64)
+        low, high = node.get("minLength", 0), node.get("maxLength", 10_000)
         pattern = node.get("pattern", "")
         if pattern and not pattern.startswith("^[^\\x00"):
             return st.from_regex(pattern, fullmatch=True).filter(lambda s: low <= len(s) <= high)
-        return st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=max(low, 1), max_size=high)
+        printable = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
+        return st.text(printable, min_size=max(low, 1), max_size=min(high, 64))
     return st.nothing()
 
 

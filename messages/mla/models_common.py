@@ -14,9 +14,10 @@ What is sealed in this family (audience: central authorities, prosecutors and ju
 - the names and direct contacts of officials (the signatory, officials attending, holders in a
   chain of custody, an authority's contact person): an official's name is personal data too.
 
-An institution's designation, its functions and procedural prose (reasons for a refusal, the
-text of a condition, a question about a missing item) stay outside: they are what routing,
-auditing and case tracking need. They refer to persons by subject token, never by name.
+An institution's designation, its functions and procedural prose (the reasons for a refusal,
+a delay or a substitution, the text of a condition, a progress note) stay outside: they are what
+routing, auditing and case tracking need. They refer to persons by subject token, never by
+name.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from messages.errors import GuardFailed, IllegalTransition
 from messages.lifecycle import Transition, apply
 from messages.mla.case import MlaCase
 from messages.mla.lifecycle import LIFECYCLE, TRANSITIONS
-from messages.mla.vocab import Decision, FinalState, MlaState
+from messages.mla.vocab import Decision, ExecutionStage, FinalState, MlaState
 from messages.samples import sample_time
 from messages.vocab import FAMILY_OF, Family, MessageType
 
@@ -379,3 +379,27 @@ def test_every_state_is_described() -> None:
     assert set(LIFECYCLE.descriptions) == set(MlaState)
     assert LIFECYCLE.initial is S.DRAFT
     assert mla.new_case().state is S.DRAFT
+
+
+def test_an_amended_request_replaces_the_measures() -> None:
+    reply = doc(AR_PY, 3)
+    amended = CONVERSATIONS[AR_PY][0].body
+    extra = amended.measures[2].model_copy(update={"measure_id": "M4"})
+    new_request = amended.model_copy(update={"measures": [*amended.measures, extra]})
+    with_amendment = with_body(reply, amended_request=new_request)
+    case = apply(LIFECYCLE, replay(AR_PY, 3), with_amendment, now=reply.header.sent_at)
+    assert case.measure_ids == {"M1", "M2", "M3", "M4"}
+    assert case.state is S.UNDER_ASSESSMENT
+
+
+def test_a_decision_delay_is_recorded_once() -> None:
+    delay = with_body(doc(AR_PY, 7), stage=ExecutionStage.DECISION)
+    case = dataclasses.replace(replay(AR_PY, 2), state=S.UNDER_ASSESSMENT)
+    first = apply(LIFECYCLE, case, delay, now=delay.header.sent_at)
+    assert first.decision_delay_notified_at == delay.header.sent_at
+    assert first.estimated_completion == case.estimated_completion
+    later = delay.model_copy(
+        update={"header": delay.header.model_copy(update={"sent_at": sample_time(70)})}
+    )
+    again = apply(LIFECYCLE, first, later, now=sample_time(70))
+    assert again.decision_delay_notified_at == delay.header.sent_at

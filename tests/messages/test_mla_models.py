@@ -158,3 +158,10 @@ def test_a_person_outside_the_sealed_section_is_a_token_and_a_role() -> None:
         "is_child",
         "is_tip_victim",
     }
+
+
+def test_every_refusal_ground_records_which_instrument_allows_it() -> None:
+    from messages.mla.vocab import REFUSAL_GROUND_SOURCES, RefusalGround
+
+    assert set(REFUSAL_GROUND_SOURCES) == set(RefusalGround)
+    assert all(REFUSAL_GROUND_SOURCES.values())

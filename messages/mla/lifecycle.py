@@ -6,6 +6,9 @@ requesting side never sees (UNDER_ASSESSMENT, IN_EXECUTION, LAPSED); the table t
 accepts the next message from the earlier state, and a StatusReport that names the new state
 moves the requesting side's mirror forward, so that both sides converge.
 
+Consultation (UNTOC 18(26)) is a state of its own before the decision (A.7); after it, a
+proposal and its reply are self-loops of the execution states, recorded in the case.
+
 Timers (acknowledgement, decision, execution) are service levels computed from the facts the
 case records (``messages.mla.service_levels``); a missed timer never changes the state.
 """
@@ -118,6 +121,15 @@ def _execution_reports(state: MlaState, *, not_executable: bool = True) -> list[
     return rows
 
 
+def _consultation_loops(state: MlaState) -> list[Row]:
+    """After the decision the states may still consult (on a postponement, UNTOC 18(26), or on
+    extraordinary costs, 18(28)) without leaving the execution phase."""
+    return [
+        _row(state, M.CONSULTATION_PROPOSAL, state),
+        _row(state, M.CONSULTATION_REPLY, state, None, (ANSWERS_OPEN_PROPOSAL,)),
+    ]
+
+
 def _closure(state: MlaState) -> Row:
     return _row(state, M.CLOSURE_NOTICE, S.CLOSED, CLOSURE_MATCHES)
 
@@ -161,11 +173,13 @@ TRANSITIONS: Final[tuple[Row, ...]] = (
     _row(S.ACCEPTED, M.POSTPONEMENT_NOTICE, S.POSTPONED, None, (MEASURES_OF_REQUEST,)),
     *_execution_reports(S.ACCEPTED),
     _row(S.ACCEPTED, M.WITHDRAWAL_NOTICE, S.WITHDRAWN),
+    *_consultation_loops(S.ACCEPTED),
     *_status_loops(S.ACCEPTED),
     _row(S.IN_EXECUTION, M.INFORMATION_REQUEST, S.INFO_REQUESTED_EXEC),
     _row(S.IN_EXECUTION, M.POSTPONEMENT_NOTICE, S.POSTPONED, None, (MEASURES_OF_REQUEST,)),
     *_execution_reports(S.IN_EXECUTION),
     _row(S.IN_EXECUTION, M.WITHDRAWAL_NOTICE, S.WITHDRAWN),
+    *_consultation_loops(S.IN_EXECUTION),
     *_status_loops(S.IN_EXECUTION),
     _row(
         S.INFO_REQUESTED_EXEC,
@@ -183,6 +197,7 @@ TRANSITIONS: Final[tuple[Row, ...]] = (
     *_execution_reports(S.POSTPONED),
     _row(S.POSTPONED, M.REFUSAL_NOTICE, S.REFUSED, REFUSAL_TOTAL),
     _row(S.POSTPONED, M.WITHDRAWAL_NOTICE, S.WITHDRAWN),
+    *_consultation_loops(S.POSTPONED),
     *_status_loops(S.POSTPONED),
     _row(S.PARTIALLY_EXECUTED, MlaEvent.EXECUTION_RESUMED, S.IN_EXECUTION),
     _row(S.PARTIALLY_EXECUTED, M.STATUS_REPORT, S.IN_EXECUTION, REPORTS_IN_EXECUTION),

@@ -14,8 +14,8 @@ from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
 
 from messages import mla, repatriation, statistics, transport, witness_protection
 from messages.document import Body, Document, document_class
-from messages.lifecycle import Lifecycle
 from messages.errors import FieldProblem, MalformedMessage, UnsupportedMessageType
+from messages.lifecycle import Lifecycle
 from messages.rules import LegalRule
 from messages.vocab import Family, MessageType
 
@@ -30,8 +30,7 @@ BODIES: Final[tuple[type[Body], ...]] = (
 BODY_OF: Final[dict[MessageType, type[Body]]] = {body.MESSAGE_TYPE: body for body in BODIES}
 
 DOCUMENT_OF: Final[dict[MessageType, type[Document[Any]]]] = {
-    message_type: document_class(body)
-    for message_type, body in BODY_OF.items()
+    message_type: document_class(body) for message_type, body in BODY_OF.items()
 }
 
 LEGAL_RULES: Final[tuple[LegalRule, ...]] = (
@@ -40,6 +39,7 @@ LEGAL_RULES: Final[tuple[LegalRule, ...]] = (
     *witness_protection.LEGAL_RULES,
     *statistics.LEGAL_RULES,
 )
+
 
 @dataclass(frozen=True)
 class FamilySpec:

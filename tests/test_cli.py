@@ -55,6 +55,7 @@ def test_demo_walks_every_family_and_shows_refusals() -> None:
     assert result.exit_code == 0, result.output
     for family in ("mla", "repatriation", "witness_protection", "statistics"):
         assert f"== {family}:" in result.output
-    assert "sealed body." in result.output
+    assert "sealed, for CENTRAL_AUTHORITY" in result.output
+    assert "sealed, for WP_UNIT]" in result.output
     assert "BANK_SECRECY" in result.output or "UNTOC" in result.output
     assert "ACCEPTED (schema defect)" not in result.output

@@ -11,6 +11,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
+from messages.people import ExploitationForm as ExploitationForm
+from messages.people import Sex as Sex
+
 
 class MlaState(StrEnum):
     """Business state of an evidence request (domain model A.7).
@@ -112,26 +115,6 @@ class OffenceCategory(StrEnum):
     OTHER = "OTHER"
 
 
-class ExploitationForm(StrEnum):
-    """Purpose of exploitation: TIP Protocol art. 3(a) minimum list plus GLOTIP and CTDC
-    extensions (domain model A.2)."""
-
-    SEXUAL_EXPLOITATION = "SEXUAL_EXPLOITATION"
-    FORCED_LABOUR_OR_SERVICES = "FORCED_LABOUR_OR_SERVICES"
-    DOMESTIC_SERVITUDE = "DOMESTIC_SERVITUDE"
-    """A sub-type of servitude or forced labour (CTDC ``typeOfLabourDomesticWork``)."""
-    SLAVERY_OR_SIMILAR_PRACTICES = "SLAVERY_OR_SIMILAR_PRACTICES"
-    SERVITUDE = "SERVITUDE"
-    ORGAN_REMOVAL = "ORGAN_REMOVAL"
-    FORCED_MARRIAGE = "FORCED_MARRIAGE"
-    FORCED_CRIMINALITY = "FORCED_CRIMINALITY"
-    BEGGING = "BEGGING"
-    ILLEGAL_ADOPTION = "ILLEGAL_ADOPTION"
-    CHILD_SOLDIERS = "CHILD_SOLDIERS"
-    MIXED = "MIXED"
-    OTHER = "OTHER"
-
-
 class MeasureType(StrEnum):
     """An investigative measure or other assistance requested (domain model A.2)."""
 
@@ -198,13 +181,6 @@ class PersonRole(StrEnum):
 class PersonKind(StrEnum):
     NATURAL = "NATURAL"
     LEGAL = "LEGAL"
-
-
-class Sex(StrEnum):
-    FEMALE = "FEMALE"
-    MALE = "MALE"
-    OTHER = "OTHER"
-    UNKNOWN = "UNKNOWN"
 
 
 class IdDocumentKind(StrEnum):

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-class AgeGroup(StrEnum):
-    """The victim's age group when identified. Exact age lives only in the sealed identity."""
-
-    CHILD = "CHILD"
-    ADULT = "ADULT"
-    UNKNOWN = "UNKNOWN"
-    """Age not yet established (e.g. no document and an age assessment pending)."""
+from messages.people import AgeGroup as AgeGroup
+from messages.people import AssistanceType as AssistanceType
+from messages.people import InstitutionType as InstitutionType
+from messages.people import RecoveryStage as RecoveryStage
+from messages.people import Sex as Sex
 
 
 class IdentifyingAuthorityKind(StrEnum):
@@ -90,15 +87,6 @@ class GuardianKind(StrEnum):
     COURT_APPOINTED = "COURT_APPOINTED"
     CHILD_PROTECTION_AUTHORITY = "CHILD_PROTECTION_AUTHORITY"
     INSTITUTIONAL = "INSTITUTIONAL"
-
-
-class Sex(StrEnum):
-    """Sex as recorded in the person's documents or declared (HTCDS gender, adapted)."""
-
-    FEMALE = "FEMALE"
-    MALE = "MALE"
-    OTHER = "OTHER"
-    UNKNOWN = "UNKNOWN"
 
 
 class IdentityDocumentKind(StrEnum):
@@ -272,53 +260,6 @@ class EscortKind(StrEnum):
     IOM = "IOM"
     OFFICIAL = "OFFICIAL"
     MEDICAL = "MEDICAL"
-
-
-class InstitutionType(StrEnum):
-    """The HTCDS organisation types, plus SHELTER, IOM_OR_UN and CONSULAR_POST (domain model
-    A.4; shared with the statistics record, A.6)."""
-
-    NGO = "NGO"
-    LAW_ENFORCEMENT = "LAW_ENFORCEMENT"
-    HEALTH_SERVICE_ORGANISATION = "HEALTH_SERVICE_ORGANISATION"
-    CENTRAL_GOVERNMENT_ORGANISATION = "CENTRAL_GOVERNMENT_ORGANISATION"
-    LOCAL_GOVERNMENT_ORGANISATION = "LOCAL_GOVERNMENT_ORGANISATION"
-    IMMIGRATION_SERVICE = "IMMIGRATION_SERVICE"
-    LEGAL_SERVICE = "LEGAL_SERVICE"
-    CORPORATE_BUSINESS = "CORPORATE_BUSINESS"
-    SHELTER = "SHELTER"
-    IOM_OR_UN = "IOM_OR_UN"
-    CONSULAR_POST = "CONSULAR_POST"
-
-
-class AssistanceType(StrEnum):
-    """Assistance given to a victim (IOM Direct Assistance Handbook chapters and the AVRR stages;
-    a proposal, domain model A.4 and B.8; shared with the statistics record, A.6)."""
-
-    SHELTER = "SHELTER"
-    MEDICAL = "MEDICAL"
-    PSYCHOSOCIAL = "PSYCHOSOCIAL"
-    LEGAL_AID = "LEGAL_AID"
-    INTERPRETATION = "INTERPRETATION"
-    DOCUMENTATION = "DOCUMENTATION"
-    EDUCATION = "EDUCATION"
-    VOCATIONAL = "VOCATIONAL"
-    INCOME_GENERATION = "INCOME_GENERATION"
-    CASH_OR_IN_KIND = "CASH_OR_IN_KIND"
-    FAMILY_TRACING_MEDIATION = "FAMILY_TRACING_MEDIATION"
-    CHILDCARE = "CHILDCARE"
-    OTHER = "OTHER"
-
-
-class RecoveryStage(StrEnum):
-    """Stage of recovery, in order (a proposal, domain model A.4). The last stage is IOM's
-    sustainable reintegration: economic self-sufficiency, social stability and psychosocial
-    well-being."""
-
-    CRISIS_STABILISATION = "CRISIS_STABILISATION"
-    RECOVERY = "RECOVERY"
-    REINTEGRATION = "REINTEGRATION"
-    SUSTAINABLE_REINTEGRATION = "SUSTAINABLE_REINTEGRATION"
 
 
 class ContactStatus(StrEnum):

@@ -13,6 +13,10 @@ from enum import StrEnum
 from typing import Final
 
 from messages.countries import ISO_3166_ALPHA2
+from messages.people import AgeGroup as AgeGroup
+from messages.people import AssistanceType as AssistanceType
+from messages.people import ExploitationForm as ExploitationForm
+from messages.people import Sex as Sex
 
 
 class Granularity(StrEnum):
@@ -78,37 +82,6 @@ TABLE_DIMENSIONS: Final[dict[TableId, tuple[StatsDimension, ...]]] = {
 }
 
 
-class Sex(StrEnum):
-    """HTCDS gender categories."""
-
-    FEMALE = "FEMALE"
-    MALE = "MALE"
-    TRANSGENDER_NONCONFORMING = "TRANSGENDER_NONCONFORMING"
-    UNKNOWN = "UNKNOWN"
-
-
-class AgeGroup(StrEnum):
-    """Regional tables use CHILD/ADULT only (A.6 policy 2)."""
-
-    CHILD = "CHILD"
-    ADULT = "ADULT"
-    UNKNOWN = "UNKNOWN"
-
-
-class FormOfExploitation(StrEnum):
-    """Forms of exploitation (TIP Protocol art. 3; CTDC exploitation flags)."""
-
-    SEXUAL_EXPLOITATION = "SEXUAL_EXPLOITATION"
-    FORCED_LABOUR_OR_SERVICES = "FORCED_LABOUR_OR_SERVICES"
-    DOMESTIC_SERVITUDE = "DOMESTIC_SERVITUDE"
-    FORCED_MARRIAGE = "FORCED_MARRIAGE"
-    ORGAN_REMOVAL = "ORGAN_REMOVAL"
-    SLAVERY_AND_PRACTICES = "SLAVERY_AND_PRACTICES"
-    FORCED_CRIMINALITY = "FORCED_CRIMINALITY"
-    OTHER = "OTHER"
-    UNKNOWN = "UNKNOWN"
-
-
 class LegKind(StrEnum):
     """The kind of a leg of a route (HTCDS trafficking events: recruitment, transit,
     exploitation)."""
@@ -116,22 +89,6 @@ class LegKind(StrEnum):
     ORIGIN_TO_TRANSIT = "ORIGIN_TO_TRANSIT"
     TRANSIT_TO_TRANSIT = "TRANSIT_TO_TRANSIT"
     TRANSIT_TO_DESTINATION = "TRANSIT_TO_DESTINATION"
-
-
-class AssistanceType(StrEnum):
-    """Assistance rendered (a proposed vocabulary, domain model B.8 item 8)."""
-
-    SHELTER = "SHELTER"
-    MEDICAL = "MEDICAL"
-    PSYCHOSOCIAL = "PSYCHOSOCIAL"
-    LEGAL = "LEGAL"
-    INTERPRETATION = "INTERPRETATION"
-    EDUCATION_OR_TRAINING = "EDUCATION_OR_TRAINING"
-    EMPLOYMENT = "EMPLOYMENT"
-    FINANCIAL = "FINANCIAL"
-    RETURN_SUPPORT = "RETURN_SUPPORT"
-    FAMILY_REUNIFICATION = "FAMILY_REUNIFICATION"
-    OTHER = "OTHER"
 
 
 class ReintegrationOutcome(StrEnum):
@@ -177,7 +134,7 @@ COUNTRY_DIMENSIONS: Final = frozenset(
 CODED_DIMENSIONS: Final[dict[StatsDimension, type[StrEnum]]] = {
     D.SEX: Sex,
     D.AGE_GROUP: AgeGroup,
-    D.FORM_OF_EXPLOITATION: FormOfExploitation,
+    D.FORM_OF_EXPLOITATION: ExploitationForm,
     D.LEG_KIND: LegKind,
     D.ASSISTANCE_TYPE: AssistanceType,
     D.REINTEGRATION_OUTCOME: ReintegrationOutcome,

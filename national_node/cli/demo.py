@@ -24,13 +24,15 @@ from messages.vocab import Family
 
 def _walk_family(family: Family) -> None:
     spec = FAMILY_SPECS[family]
-    for conversation in spec.example_conversations():
+    conversations = spec.example_conversations()
+    for number, conversation in enumerate(conversations):
         first = conversation[0].header
         typer.secho(
             f"\n== {family}: {first.sender.state} ↔ {first.recipient.state}, case {first.case_ref}",
             bold=True,
         )
         case = spec.new_case()
+        path = [str(case.state)]
         for document in conversation:
             header = document.header
             before = case.state
@@ -39,14 +41,25 @@ def _walk_family(family: Family) -> None:
             except IllegalTransition as error:  # the examples are tested; this is a guard rail
                 typer.secho(f"   {error}", fg="red")
                 break
+            if case.state != before:
+                path.append(str(case.state))
+            if number > 0:
+                continue  # the first case of each family in full, the others as a path
             move = f"{before} → {case.state}" if before != case.state else f"{case.state}"
             typer.echo(
                 f"  {_when(header.sent_at)}  {header.sender.state}→{header.recipient.state}  "
-                f"{header.message_type:<32} {move}"
+                f"{header.message_type:<30} {move:<40} {_sealed_summary(document)}"
             )
-            for path, section in iter_sealed(document):
-                readers = ", ".join(sorted(role.value for role in section.AUDIENCE))
-                typer.echo(f"{'':21}sealed {path} ({type(section).__name__}): {readers}")
+        if number > 0:
+            typer.echo(f"  {len(conversation)} messages: {' → '.join(path)}")
+
+
+def _sealed_summary(document: Document[Any]) -> str:
+    sections = list(iter_sealed(document))
+    if not sections:
+        return ""
+    readers = sorted({role.value for _, section in sections for role in section.AUDIENCE})
+    return f"[{len(sections)} sealed, for {', '.join(readers)}]"
 
 
 def _when(moment: datetime) -> str:

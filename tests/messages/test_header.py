@@ -34,7 +34,8 @@ def test_each_family_example_parses(family: Family) -> None:
 
 def test_family_must_match_the_message_type() -> None:
     text = problems_after(example_wire(Family.MLA), lambda h: h.update(family="repatriation"))
-    assert "family:" in text and "belongs to the mla family" in text
+    assert "family:" in text
+    assert "belongs to the mla family" in text
 
 
 def test_sender_and_recipient_are_different_states() -> None:
@@ -98,9 +99,7 @@ def test_witness_protection_headers_carry_no_free_text() -> None:
             {"sha256": "a" * 64, "media_type": "application/pdf", "size_bytes": 10, "title": "x"}
         ]
 
-    assert "attachments[0].title" in problems_after(
-        example_wire(Family.WITNESS_PROTECTION), titled
-    )
+    assert "attachments[0].title" in problems_after(example_wire(Family.WITNESS_PROTECTION), titled)
 
 
 def test_urgent_messages_say_why() -> None:
@@ -116,7 +115,8 @@ def test_deadlines_and_retention_are_not_before_sending() -> None:
         header["handling"]["retention_until"] = "2000-01-01"
 
     text = problems_after(example_wire(Family.MLA), early)
-    assert "urgency.respond_by" in text and "handling.retention_until" in text
+    assert "urgency.respond_by" in text
+    assert "handling.retention_until" in text
 
 
 def test_a_message_cannot_answer_itself() -> None:

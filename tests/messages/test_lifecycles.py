@@ -91,7 +91,9 @@ def test_every_move_absent_from_the_table_is_refused(family: Family) -> None:
     for state, message_type in moves_without_a_row(family):
         case = dataclasses.replace(spec.new_case(), state=state)
         with pytest.raises(IllegalTransition):
-            apply(lifecycle, case, examples[message_type], now=examples[message_type].header.sent_at)
+            apply(
+                lifecycle, case, examples[message_type], now=examples[message_type].header.sent_at
+            )
         refused += 1
     assert refused > 0
 

@@ -72,8 +72,12 @@ def free_text_fields(model: type[BaseModel]) -> Iterator[str]:
 def _is_prose(spec: dict[str, Any]) -> bool:
     options = spec.get("anyOf", [spec])
     return any(
-        option.get("type") == "string" and "pattern" in option and option.get("maxLength", 0) >= 1
-        and option["pattern"].startswith("^[^\\x00")
+        (
+            option.get("type") == "string"
+            and "pattern" in option
+            and option.get("maxLength", 0) >= 1
+            and option["pattern"].startswith("^[^\\x00")
+        )
         or (option.get("type") == "array" and _is_prose(option.get("items", {})))
         for option in options
     )

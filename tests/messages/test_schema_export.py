@@ -76,7 +76,9 @@ def test_every_schema_is_closed_bounded_and_float_free(message_type: MessageType
             problems.append(f"{path}: JSON number (floats are not used on the wire)")
         if kind == "object" and node.get("additionalProperties") is not False:
             problems.append(f"{path}: object open to unknown members")
-        if kind == "string" and not ({"maxLength", "pattern", "enum", "const", "format"} & set(node)):
+        if kind == "string" and not (
+            {"maxLength", "pattern", "enum", "const", "format"} & set(node)
+        ):
             problems.append(f"{path}: unbounded string")
         if kind == "array" and "maxItems" not in node:
             problems.append(f"{path}: unbounded list")
@@ -95,7 +97,10 @@ def test_witness_protection_dossiers_are_sealed_for_the_protection_unit_only() -
     assert audiences, "no sealed section anywhere"
     for message_type, name, audience in audiences:
         assert audience, f"{message_type}: sealed {name} has no audience"
-        if str(message_type).startswith("WP") or message_type is MessageType.TESTIMONY_ARRANGEMENT_REQUEST:
+        if (
+            str(message_type).startswith("WP")
+            or message_type is MessageType.TESTIMONY_ARRANGEMENT_REQUEST
+        ):
             assert audience == ["WP_UNIT"], f"{name} must be readable by WP_UNIT only"
 
 

@@ -59,7 +59,8 @@ def test_unknown_or_malformed_states_are_rejected(code: str) -> None:
 )
 def test_rfc3339_utc_timestamps_round_trip(text: str) -> None:
     sample = Sample.model_validate_json(f'{{"at": "{text}"}}')
-    assert sample.at is not None and sample.at.tzinfo is UTC
+    assert sample.at is not None
+    assert sample.at.tzinfo is UTC
     assert Sample.model_validate_json(sample.model_dump_json()) == sample
     assert f'"{text}"' in sample.model_dump_json()
 

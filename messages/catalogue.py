@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any, Final
 
 from messages.header import Header
 from messages.lifecycle import Lifecycle
+from messages.mla.service_levels import DEFAULT_SERVICE_LEVELS, EIO_LIKE
 from messages.registry import LEGAL_RULES, LIFECYCLES
 from messages.schema_export import document_schema
 from messages.vocab import FAMILY_OF, Family, MessageType
@@ -193,9 +195,34 @@ def render_lifecycle(lifecycle: Lifecycle[Any, Any, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _days(value: timedelta | None) -> str:
+    return f"{value.days} days" if value is not None else "as soon as possible"
+
+
+def render_service_levels() -> str:
+    """The default MLA timers per legal basis, and the EIO-like preset."""
+    lines = [
+        "| legal basis | acknowledge | decide | extension | execute | requester's deadline |",
+        "|---|---|---|---|---|---|",
+    ]
+    levels = [(str(b), level) for b, level in DEFAULT_SERVICE_LEVELS.items()]
+    for name, level in [*levels, ("preset `EIO_LIKE` (an override)", EIO_LIKE)]:
+        lines.append(
+            f"| {name} | {_days(level.ack_due)} | {_days(level.decision_due)} "
+            f"| {_days(level.decision_extension) if level.decision_extension else '—'} "
+            f"| {_days(level.execution_due)} "
+            f"| {'honoured' if level.requested_deadline_applies else 'not applied'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def generated_sections() -> dict[str, str]:
     """Name -> content of every generated section of docs/messages.md."""
-    sections = {"header": render_header(), "legal-rules": render_rules()}
+    sections = {
+        "header": render_header(),
+        "legal-rules": render_rules(),
+        "service-levels": render_service_levels(),
+    }
     for family in Family:
         sections[f"family-{family.value.replace('_', '-')}"] = render_family(family)
     for family, lifecycle in LIFECYCLES.items():

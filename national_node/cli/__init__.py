@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from national_node.cli.demo import demo
+from national_node.cli.envelope import envelope_app
 from national_node.cli.schema import schema_app
 
 app = typer.Typer(
@@ -14,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(schema_app, name="schema")
+app.add_typer(envelope_app, name="envelope")
 app.command()(demo)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 
 class StrictJsonError(ValueError):
@@ -17,16 +17,19 @@ class StrictJsonError(ValueError):
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise StrictJsonError("duplicate member name")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise StrictJsonError("duplicate member name")
     return result
 
 
 def _no_constants(name: str) -> Any:
     raise StrictJsonError(f"{name} is not JSON")
+
+
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates, parse_constant=_no_constants, parse_float=Decimal
+)
 
 
 def loads_strict(data: bytes) -> Any:
@@ -38,12 +41,7 @@ def loads_strict(data: bytes) -> Any:
     except UnicodeDecodeError as error:
         raise StrictJsonError("not UTF-8") from error
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_no_constants,
-            parse_float=Decimal,
-        )
+        return _DECODER.decode(text)
     except StrictJsonError:
         raise
     except (ValueError, RecursionError) as error:

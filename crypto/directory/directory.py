@@ -22,7 +22,7 @@ from typing import Final
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from crypto.directory.entry import NodeEntry, PublishedKey
-from crypto.directory.layout import read_history
+from crypto.directory.layout import iso, read_history
 from crypto.directory.verify import EntryVersion, VerifiedDirectory, verify_history
 from crypto.errors import DirectoryError
 from crypto.keys import Instant, KeyStatus, unix_time
@@ -72,7 +72,7 @@ class Directory:
         if self.now >= self.verified.expires:
             raise DirectoryError(
                 f"the directory (version {self.snapshot_version}) expired at "
-                f"{self.verified.expires}; refresh it before sending"
+                f"{iso(self.verified.expires)}; refresh it before sending"
             )
 
     @property
@@ -104,7 +104,7 @@ class Directory:
         current = self._current(state)
         if self.now >= current.expires:
             raise DirectoryError(
-                f"the entry of {state} (v{current.version}) expired at {current.expires}"
+                f"the entry of {state} (v{current.version}) expired at {iso(current.expires)}"
             )
         return current.entry
 
@@ -173,4 +173,4 @@ def choose_recipient_key(
     for key in view.recipient_keys(state):
         if key.suite is wanted:
             return key
-    raise DirectoryError(f"{state} publishes no {wanted} key active at {view.now}")
+    raise DirectoryError(f"{state} publishes no {wanted} key active at {iso(view.now)}")

@@ -265,3 +265,8 @@ def unix(moment: datetime) -> int:
 
 def utc(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
+
+
+def iso(seconds: int) -> str:
+    """Unix seconds as ISO 8601 UTC, for messages."""
+    return utc(seconds).strftime("%Y-%m-%dT%H:%M:%SZ")

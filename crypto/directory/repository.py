@@ -310,13 +310,14 @@ class Repository:
         lifetimes: Lifetimes = Lifetimes(),
     ) -> None:
         """Stage a new root version: replace member states' governance keys, change the
-        threshold or the online keys, or only renew its expiry. New delegation keys stage a
-        new targets file too (the states concerned must then re-sign their entries)."""
+        threshold or the online keys, or only renew its expiry. A new targets version is staged
+        with it (the ``targets`` role has the root's keys and threshold, so the new keys must
+        sign it), with new delegation keys if any: the states concerned then re-sign their
+        entries with them."""
         t = unix_time(now)
         history, staged = self._history(), self._staged()
-        root = self._next_root(history, staged)
+        root, targets = self._next_root(history, staged), self._next_targets(history, staged)
         members: dict[str, str] = root.unrecognized_fields[MEMBERS_FIELD]
-        targets = self._next_targets(history, staged) if delegation else None
         new_keys = [*(governance or {}).values(), *(delegation or {}).values(), *(online or [])]
         _check_new_keys(new_keys, self._used_keys(root, targets))
         for state, key in (governance or {}).items():
@@ -335,21 +336,20 @@ class Repository:
                     root.add_key(tuf_key(key), role)
         self._set_threshold(root, threshold or root.roles["root"].threshold)
         root.expires = utc(t + lifetimes.root)
+        assert targets.delegations is not None  # noqa: S101 - checked when published
+        assert targets.delegations.roles is not None  # noqa: S101
+        for state, key in (delegation or {}).items():
+            delegated = targets.delegations.roles.get(state)
+            if delegated is None:
+                raise DirectoryError(f"{state} is not a member")
+            new = tuf_key(key)
+            for old in delegated.keyids:
+                targets.delegations.keys.pop(old, None)
+            targets.delegations.keys[new.keyid] = new
+            delegated.keyids = [new.keyid]
+        targets.expires = utc(t + lifetimes.targets)
         write_staged(self.path, "root", Metadata(root))
-        if targets is not None and delegation:
-            assert targets.delegations is not None  # noqa: S101 - checked when published
-            assert targets.delegations.roles is not None  # noqa: S101
-            for state, key in delegation.items():
-                delegated = targets.delegations.roles.get(state)
-                if delegated is None:
-                    raise DirectoryError(f"{state} is not a member")
-                new = tuf_key(key)
-                for old in delegated.keyids:
-                    targets.delegations.keys.pop(old, None)
-                targets.delegations.keys[new.keyid] = new
-                delegated.keyids = [new.keyid]
-            targets.expires = utc(t + lifetimes.targets)
-            write_staged(self.path, "targets", Metadata(targets))
+        write_staged(self.path, "targets", Metadata(targets))
 
     def stage_entry(
         self, entry: NodeEntry, *, now: Instant, lifetimes: Lifetimes = Lifetimes()
@@ -409,7 +409,7 @@ class Repository:
             signed_here = False
             for key_purpose, private in keys:
                 kid = kid_of(private.public_key())
-                if key_purpose is purpose and kid in needed:
+                if key_purpose is purpose and kid in needed and kid not in stored.md.signatures:
                     stored.md.sign(tuf_signer(private), append=True)
                     added.append((role, kid))
                     signed_here = True

@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from national_node.cli.demo import demo
+from national_node.cli.directory import directory_app
 from national_node.cli.envelope import envelope_app
+from national_node.cli.keys import keys_app
 from national_node.cli.schema import schema_app
 
 app = typer.Typer(
@@ -16,6 +18,8 @@ app = typer.Typer(
 )
 app.add_typer(schema_app, name="schema")
 app.add_typer(envelope_app, name="envelope")
+app.add_typer(keys_app, name="keys")
+app.add_typer(directory_app, name="directory")
 app.command()(demo)
 
 

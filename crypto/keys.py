@@ -360,7 +360,11 @@ class Keyring:
             suite = Suite.X25519
         end = begin if purpose is Purpose.SIGNING else begin + grace
         for old in self.of(purpose, suite):
-            if old.revoked_at is None and old.not_after > end and old.not_before < begin:
+            if (
+                old.revoked_at is None
+                and old.not_before < end < old.not_after
+                and old.not_before <= begin
+            ):
                 self._replace(old, replace(old, not_after=end))
         new = self.generate(purpose, now=t, not_before=begin, lifetime=lifetime, suite=suite)
         self.forget_expired(t)

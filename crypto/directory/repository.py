@@ -496,6 +496,8 @@ class Repository:
             stored = staged["targets"]
             where = f"targets v{stored.version}"
             try:
+                if "root" in staged and not any(role == "root" for role, _ in published):
+                    raise DirectoryError("it waits for the staged root")
                 if stored.version != new.latest_version("targets") + 1:
                     raise DirectoryError(f"staged {where} is not the next version")
                 failure = threshold_failure(chain[-1], "targets", stored, where)

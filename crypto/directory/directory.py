@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
@@ -27,7 +27,7 @@ from crypto.directory.verify import EntryVersion, VerifiedDirectory, verify_hist
 from crypto.errors import DirectoryError
 from crypto.keys import Instant, KeyStatus, unix_time
 from crypto.suites import Suite
-from crypto.trust import RecipientKey
+from crypto.trust import DirectoryLookup, RecipientKey
 from messages.vocab import Family
 
 POST_QUANTUM_FAMILIES: Final = frozenset({Family.WITNESS_PROTECTION})
@@ -174,3 +174,9 @@ def choose_recipient_key(
         if key.suite is wanted:
             return key
     raise DirectoryError(f"{state} publishes no {wanted} key active at {iso(view.now)}")
+
+
+if TYPE_CHECKING:  # the envelope layer takes a Directory wherever it takes a DirectoryLookup
+
+    def _is_a_lookup(directory: Directory) -> DirectoryLookup:
+        return directory

@@ -13,15 +13,15 @@ checked against the keys that were valid then (docs/directory.md §6):
 2. **Snapshots and timestamps.** Versions 1..N. The newest is signed under the newest root;
    older ones under some root of the chain. Each timestamp names a snapshot by version and
    hash, each snapshot names the targets file and every state's entry by version and hash; no
-   version ever goes down from one snapshot (or timestamp) to the next; the newest timestamp
-   names the newest snapshot.
+   version ever goes down from one snapshot (or timestamp) to the next, nor does an entry drop
+   out while its state is a member; the newest timestamp names the newest snapshot.
 3. **Targets and entries, as each snapshot pinned them.** The targets file is signed by the
    ``targets`` threshold of the newest root (for the newest snapshot) or of some root; it
    delegates exactly ``CC/*`` to a role ``CC`` per member state. Each state's entry is signed
    by the threshold of *that state's* delegation keys in the targets file the same snapshot
    pinned, holds exactly the target ``CC/node.json`` whose custom data is a valid node entry of
    state ``CC`` with matching length and hash.
-4. **Nothing unpublished, nothing rewritten.** Every file on disk is pinned by some snapshot;
+4. **Nothing unpublished, nothing rewritten, nothing dropped.** Every file on disk is pinned by some snapshot;
    a new entry version never drops a signing key nor undoes a revocation.
 5. The newest targets file delegates to exactly the newest root's member states.
 
@@ -366,6 +366,9 @@ def verify_history(history: History, anchor: bytes | None = None) -> VerifiedDir
             now_pinned[state] = entry_version
             referenced.add((state, entry_version))
         _never_down(pinned, now_pinned, at)
+        dropped = sorted((set(pinned) - set(now_pinned)) & set(delegated))
+        if dropped:
+            raise DirectoryError(f"{at}: drops the entry of {dropped[0]}, still a member")
         pinned = now_pinned
 
     # (4) nothing unpublished, nothing rewritten

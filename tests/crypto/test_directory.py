@@ -10,6 +10,7 @@ them on its own.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -599,22 +600,9 @@ def test_a_missing_or_unexpected_file_is_refused(fed: Federation) -> None:
         fed.load(T0 + HOUR)
 
 
-def test_a_rollback_is_refused(fed: Federation) -> None:
-    fed.stage_entry("AR", T0 + HOUR)
-    fed.publish(T0 + HOUR)
-    history = read_history(fed.base)
-    old = history.entries["AR"][1]
-    targets = history.targets[1]
-    snapshot = Metadata(
-        Snapshot(
-            version=3,
-            expires=utc(T0 + DAY),
-            meta={
-                "targets.json": MetaFile.from_data(1, targets.raw, ["sha256"]),
-                "AR.json": MetaFile.from_data(1, old.raw, ["sha256"]),
-            },
-        )
-    )
+def _pin(fed: Federation, meta: dict[str, MetaFile]) -> None:
+    """A snapshot v3 and timestamp v3 pinning ``meta``, signed with the online key."""
+    snapshot = Metadata(Snapshot(version=3, expires=utc(T0 + DAY), meta=meta))
     snapshot.sign(tuf_signer(fed.online))
     write_published(fed.base, "snapshot", snapshot)
     timestamp = Metadata(
@@ -626,7 +614,27 @@ def test_a_rollback_is_refused(fed: Federation) -> None:
     )
     timestamp.sign(tuf_signer(fed.online))
     write_published(fed.base, "timestamp", timestamp)
-    with pytest.raises(DirectoryError, match="snapshot v3: AR goes back to v1"):
+
+
+@pytest.mark.parametrize(
+    ("pinned", "problem"),
+    [
+        ({"AR": 1, "CO": 1, "PY": 1}, "snapshot v3: AR goes back to v1 (rollback)"),
+        ({"CO": 1, "PY": 1}, "snapshot v3: drops the entry of AR, still a member"),
+    ],
+)
+def test_a_rollback_or_a_dropped_entry_is_refused(
+    fed: Federation, pinned: dict[str, int], problem: str
+) -> None:
+    fed.stage_entry("AR", T0 + HOUR)
+    fed.publish(T0 + HOUR)
+    history = read_history(fed.base)
+    meta = {"targets.json": MetaFile.from_data(1, history.targets[1].raw, ["sha256"])}
+    for state, version in pinned.items():
+        raw = history.entries[state][version].raw
+        meta[f"{state}.json"] = MetaFile.from_data(version, raw, ["sha256"])
+    _pin(fed, meta)
+    with pytest.raises(DirectoryError, match=re.escape(problem)):
         fed.load(T0 + HOUR)
 
 

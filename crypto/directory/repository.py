@@ -490,7 +490,9 @@ class Repository:
             else:
                 accept("root", stored, new.roots)
         if not new.roots:
-            raise DirectoryError("nothing to publish: root v1 lacks its signatures")
+            raise DirectoryError(
+                "nothing can be published yet: " + ("; ".join(waiting) or "no root is staged")
+            )
         chain = verify_roots(new.roots)
         if "targets" in staged:
             stored = staged["targets"]
@@ -520,7 +522,9 @@ class Repository:
 
         changed = any(role != "root" for role, _ in published)
         if not new.targets:
-            raise DirectoryError("nothing to publish: targets v1 lacks its signatures")
+            raise DirectoryError(
+                "nothing can be published yet: " + ("; ".join(waiting) or "no targets is staged")
+            )
         newest_root = chain[-1]
         signers = [
             tuf_signer(key)

@@ -21,7 +21,7 @@ checked against the keys that were valid then (docs/directory.md §6):
    by the threshold of *that state's* delegation keys in the targets file the same snapshot
    pinned, holds exactly the target ``CC/node.json`` whose custom data is a valid node entry of
    state ``CC`` with matching length and hash.
-4. **Nothing unpublished, nothing rewritten, nothing dropped.** Every file on disk is pinned by some snapshot;
+4. **Nothing unpublished, nothing rewritten.** Every file on disk is pinned by some snapshot;
    a new entry version never drops a signing key nor undoes a revocation.
 5. The newest targets file delegates to exactly the newest root's member states.
 

@@ -663,3 +663,23 @@ def test_publishing_needs_the_online_key_and_refuses_a_non_member_entry(fed: Fed
     with pytest.raises(DirectoryError, match="BR is not delegated"):
         fed.repo.stage_entry(entry, now=T0)
     assert kid_of(fed.online.public_key()) in fed.load(T0).verified.online_keys
+
+
+def test_nothing_is_published_before_the_founders_sign(tmp_path: Path) -> None:
+    founders = {code: Keyring(code) for code in ("AR", "CO")}
+    members = {
+        code: MemberKeys(
+            ring.generate(Purpose.GOVERNANCE, now=T0).public_key,  # type: ignore[arg-type]
+            ring.generate(Purpose.DELEGATION, now=T0).public_key,  # type: ignore[arg-type]
+        )
+        for code, ring in founders.items()
+    }
+    online = Keyring(None).generate(Purpose.ONLINE, now=T0).private_key
+    assert isinstance(online, ed25519.Ed25519PrivateKey)
+    repo = Repository(tmp_path / "fed")
+    repo.found(members, [online.public_key()], threshold=None, now=T0)
+    with pytest.raises(DirectoryError, match="signed by 0 of the 2 keys required for root"):
+        repo.publish([online], now=T0)
+    assert sorted(p.name for p in (tmp_path / "fed").iterdir()) == ["staged"]
+    with pytest.raises(DirectoryError, match="already holds a directory"):
+        repo.found(members, [online.public_key()], threshold=None, now=T0)

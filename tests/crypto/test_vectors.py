@@ -180,9 +180,22 @@ def test_check_vectors_fails_on_a_wrong_document(tmp_path: Path) -> None:
     assert "payload is not the case's document" in result.output
 
 
-def test_check_vectors_reports_an_unusable_case(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("member", "key", "value"),
+    [
+        ("recipient_private_jwk", "d", None),  # d := x: not the private key of x
+        ("recipient_private_jwk", "crv", "Ed25519"),
+        ("sender_public_jwk", "crv", "X25519"),
+        ("sender_public_jwk", "x", "é"),
+        ("sender_public_jwk", "x", "AA=="),
+    ],
+)
+def test_check_vectors_reports_an_unusable_case(
+    tmp_path: Path, member: str, key: str, value: str | None
+) -> None:
     cases = [_by_name(_json_cases(), "not-yet-valid")]
-    cases[0]["recipient_private_jwk"]["d"] = cases[0]["recipient_private_jwk"]["x"]
+    jwk = cases[0][member]
+    jwk[key] = jwk["x"] if value is None else value
     result = runner.invoke(app, ["envelope", "check-vectors", str(_write(tmp_path, cases))])
     assert result.exit_code == 1
     assert result.output.startswith("FAIL  not-yet-valid: unusable case: ")

@@ -123,12 +123,14 @@ def init(
     root_days: RootDaysOption = 365,
     now: NowOption = None,
 ) -> None:
-    """Found a federation: stage root v1 (one governance key per member state, the threshold,
-    the online key) and targets v1 (each state delegated CC/*). Then each founding state runs
-    'puente directory sign', and the operator 'puente directory publish'.
+    """Found a federation: stage root v1 and targets v1 for the founders to sign.
 
-    Example: puente directory init fed/ --member FR=fr-authority.json
-    --member DE=de-authority.json --member IT=it-authority.json --online op.json
+    Root v1 holds one governance key per member state, the threshold and the online key; targets
+    v1 delegates CC/* to each state. Then each founding state runs 'puente directory sign', and
+    the operator 'puente directory publish'.
+
+    Example: puente directory init fed/ --member FR=fr-authority.json --member
+    DE=de-authority.json --member IT=it-authority.json --online op.json
     """
     t = parse_time(now)
     members = {
@@ -157,9 +159,11 @@ def add_state(
     root_days: RootDaysOption = 365,
     now: NowOption = None,
 ) -> None:
-    """Stage the admission of a state: a new root with its governance key (and the threshold,
-    by default two thirds of the new membership) and a new targets file delegating CC/* to it.
-    A threshold of the current governance keys and of the new root's keys must sign.
+    """Admit a state: stage a new root and targets for the governance keys to sign.
+
+    The new root adds the state's governance key (and the threshold, by default two thirds of
+    the new membership); the new targets file delegates CC/* to it. A threshold of the current
+    governance keys and of the new root's keys must sign.
     """
     t = parse_time(now)
     repository = Repository(directory)
@@ -195,10 +199,12 @@ def rotate_root(
     root_days: RootDaysOption = 365,
     now: NowOption = None,
 ) -> None:
-    """Stage a new root version: replace governance keys (a lost or compromised governance key
-    is removed this way), change the threshold or the online key, or just renew the expiry.
-    It needs a threshold of the current root's keys AND a threshold of its own. A new delegation
-    key also stages a new targets file; the state concerned must then re-sign its entry.
+    """Rotate the root: stage a new root version (and targets) for the governance keys to sign.
+
+    Replace governance keys (a lost or compromised governance key is removed this way), change
+    the threshold or the online key, or just renew the expiry. It needs a threshold of the
+    current root's keys AND a threshold of its own. A new delegation key also stages a new
+    targets file; the state concerned must then re-sign its entry.
     """
     t = parse_time(now)
     repository = Repository(directory)
@@ -249,10 +255,12 @@ def entry(
     days: Annotated[int, typer.Option(min=1, help="Days until this entry expires.")] = 365,
     now: NowOption = None,
 ) -> None:
-    """Stage a new version of a state's node entry from its node's exported public keys: every
-    signing key (never removed: history), every encryption key, with validity and status; the
-    suites are those of its encryption keys. The state then signs it with its delegation key
-    ('puente directory sign --ring STATE_AUTHORITY_RING').
+    """Stage a new version of a state's node entry, for its delegation key to sign.
+
+    The entry is made from the node's exported public keys: every signing key (never removed:
+    history), every encryption key, with validity and status; the suites are those of its
+    encryption keys. The state then signs it with its delegation key ('puente directory sign
+    --ring STATE_AUTHORITY_RING').
     """
     t = parse_time(now)
     data = load_public_keys(keys)
@@ -289,9 +297,10 @@ def sign(
     key_file: KeyFileOption = None,
     passphrase_env: PassphraseEnvOption = PASSPHRASE_ENV,
 ) -> None:
-    """Add this ring's signatures to every staged file that needs them: its governance keys
-    sign roots and targets, its delegation key its own state's entry. A key that a file does
-    not list (another state's delegation, say) signs nothing.
+    """Sign the staged files that need this ring's keys.
+
+    Governance keys sign roots and targets, a delegation key its own state's entry. A key that a
+    file does not list (another state's delegation, say) signs nothing.
     """
     keyring, _ = open_ring(ring, key_file, passphrase_env)
     keys = [
@@ -321,9 +330,11 @@ def publish(
     passphrase_env: PassphraseEnvOption = PASSPHRASE_ENV,
     now: NowOption = None,
 ) -> None:
-    """(Operator, daily.) Publish every staged file that meets its thresholds, then issue a
-    new snapshot if anything changed and a new timestamp, signed with the ring's online key. The
-    whole resulting history is verified first; on failure nothing is written.
+    """(Operator, daily.) Publish what is ready and issue a new timestamp.
+
+    Every staged file that meets its thresholds joins the history, then a new snapshot if
+    anything changed and a new timestamp, signed with the ring's online key. The whole resulting
+    history is verified first; on failure nothing is written.
     """
     t = parse_time(now)
     keyring, _ = open_ring(ring, key_file, passphrase_env)
@@ -350,9 +361,11 @@ def verify(
     ] = None,
     now: NowOption = None,
 ) -> None:
-    """Verify every version of every file (root chain with both thresholds, snapshots,
+    """Verify the whole history and that the directory has not expired.
+
+    Every version of every file is checked (root chain with both thresholds, snapshots,
     timestamps, targets, each state's entry under its own delegation, no rollback, nothing
-    unpublished) and that the directory has not expired. Exit 0 if so, 1 naming what failed.
+    unpublished). Exit 0 if valid and fresh, 1 naming what failed.
     """
     t = parse_time(now)
     anchor_bytes = None
@@ -388,8 +401,11 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     now: NowOption = None,
 ) -> None:
-    """Show the verified directory at --now: version, expiry, governance, each state's entry
-    and the status of its keys, and the staged proposals with their signatures."""
+    """Show the verified directory: governance, entries, key statuses, staged proposals.
+
+    Evaluated at --now: version, expiry, root and threshold, each state's entry with the status
+    of its keys, and the staged proposals with their signature counts.
+    """
     t = parse_time(now)
     repository = Repository(directory)
     with refusals():

@@ -74,8 +74,9 @@ def refusals() -> Iterator[None]:
 
 
 def parse_time(value: str | None) -> int:
-    """``--now`` and other times: Unix seconds or ISO 8601 with a UTC offset; the clock if
-    absent (the command line is where the clock is read)."""
+    """``--now`` and other times: Unix seconds or ISO 8601 with a UTC offset; the clock if absent
+    (the command line is where the clock is read).
+    """
     if value is None:
         return int(datetime.now(UTC).timestamp())
     if value.isdigit():
@@ -179,8 +180,10 @@ def generate(
     passphrase_env: PassphraseEnvOption = PASSPHRASE_ENV,
     now: NowOption = None,
 ) -> None:
-    """Create RING_PATH if it does not exist (asking for a new passphrase twice), then add new
-    keys. Without --purpose: a signing key and an X25519 encryption key.
+    """Add new keys to a ring, creating it if needed.
+
+    A new ring asks for its passphrase twice (or takes it from the environment). Without
+    --purpose: a signing key and an X25519 encryption key.
 
     Example: puente keys generate fr-node.ring --state FR --pq
     """
@@ -238,11 +241,12 @@ def rotate(
     passphrase_env: PassphraseEnvOption = PASSPHRASE_ENV,
     now: NowOption = None,
 ) -> None:
-    """Generate a successor key that takes over at START. The old signing key stops at START;
-    an old encryption (or governance, delegation, online) key stays usable for the grace period
-    after it and is then retired. Encryption keys past their window lose their private part;
-    no key record is ever deleted. Publish the new key in the directory before START
-    ('puente keys export', then 'puente directory entry').
+    """Rotate keys: add a successor that takes over at START, with overlap.
+
+    The old signing key stops at START; an old encryption (or governance, delegation, online)
+    key stays usable for the grace period after it and is then retired. Encryption keys past
+    their window lose their private part; no key record is ever deleted. Publish the new key in
+    the directory before START ('puente keys export', then 'puente directory entry').
     """
     t = parse_time(now)
     ring, secret = open_ring(ring_path, key_file, passphrase_env)
@@ -274,9 +278,11 @@ def revoke(
     passphrase_env: PassphraseEnvOption = PASSPHRASE_ENV,
     now: NowOption = None,
 ) -> None:
-    """Revoke a key: signatures it made from AT on are refused, earlier ones still verify. Its
-    private part is destroyed. Publish the revocation in the directory at once, and rotate if it
-    was the current key.
+    """Revoke a key from a time, and destroy its private part.
+
+    Signatures it made from AT on are refused, earlier ones still verify. Its private part is
+    destroyed. Publish the revocation in the directory at once, and rotate if it was the current
+    key.
     """
     t = parse_time(now)
     ring, secret = open_ring(ring_path, key_file, passphrase_env)
@@ -299,9 +305,10 @@ def export(
     passphrase_env: PassphraseEnvOption = PASSPHRASE_ENV,
     now: NowOption = None,
 ) -> None:
-    """Print the ring's public keys as JSON: each a JWK with kid, use, purpose, suite,
-    not_before, not_after, status (at --now) and revoked_at. This is what 'puente directory'
-    reads. No private key is ever exported.
+    """Print the ring's public keys as JSON (for 'puente directory').
+
+    Each a JWK with kid, use, purpose, suite, not_before, not_after, status (at --now) and
+    revoked_at. This is what 'puente directory' reads. No private key is ever exported.
     """
     t = parse_time(now)
     ring, _ = open_ring(ring_path, key_file, passphrase_env)

@@ -171,8 +171,11 @@ def seal_envelope(
     """Seal ``document`` from ``sender`` to ``recipient``.
 
     Raises:
-        ValueError: the document's sender or recipient state is not the envelope's.
+        ValueError: the document's sender or recipient state is not the envelope's, or the
+            lifetime is not positive.
     """
+    if lifetime <= 0:
+        raise ValueError("an envelope's lifetime must be positive")
     if document.header.sender.state != sender.state:
         raise ValueError("the document's sender state is not the sending node's state")
     if document.header.recipient.state != recipient.state:

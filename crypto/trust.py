@@ -100,12 +100,15 @@ class StaticDirectory:
     signing: Mapping[str, Sequence[SigningPublicKey]]
     encryption: Mapping[str, Sequence[RecipientKey]] = field(default_factory=dict)
     version: int = 1
+    _by_kid: dict[tuple[str, str], SigningPublicKey] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Thumbprints are computed once, not on every envelope.
+        index = {(state, kid_of(key)): key for state, keys in self.signing.items() for key in keys}
+        object.__setattr__(self, "_by_kid", index)
 
     def signing_key(self, state: str, kid: str, at: int) -> SigningPublicKey | None:
-        for key in self.signing.get(state, ()):
-            if kid_of(key) == kid:
-                return key
-        return None
+        return self._by_kid.get((state, kid))
 
     def recipient_keys(self, state: str) -> Sequence[RecipientKey]:
         return self.encryption.get(state, ())

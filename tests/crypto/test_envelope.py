@@ -213,6 +213,12 @@ def test_sealing_refuses_a_document_of_other_states() -> None:
         seal(Parties(CLASSIC.sender_state, CLASSIC.sender_key, "CO", CLASSIC.recipient_key))
 
 
+@pytest.mark.parametrize("lifetime", [0, -1])
+def test_sealing_refuses_a_lifetime_that_is_not_positive(lifetime: int) -> None:
+    with pytest.raises(ValueError, match="lifetime must be positive"):
+        seal(lifetime=lifetime)
+
+
 @BOTH
 def test_a_sealed_envelope_has_exactly_the_specified_layers(parties: Parties) -> None:
     token = seal(parties)
@@ -695,7 +701,7 @@ def test_an_envelope_from_the_future_is_not_yet_valid_beyond_the_skew() -> None:
 
 
 def test_the_skew_is_configurable() -> None:
-    rejected(seal(now=NOW, lifetime=0), R.EXPIRED, now=NOW, skew=0)
+    rejected(seal(now=NOW - 1, lifetime=1), R.EXPIRED, now=NOW, skew=0)  # exp == now
     rejected(seal(now=NOW + 1), R.NOT_YET_VALID, now=NOW, skew=0)
     assert open_(seal(now=NOW + 1000), now=NOW, skew=1000).header.iat == NOW + 1000
 

@@ -29,10 +29,16 @@ from crypto._hazmat.strict_json import (
     loads_strict,
 )
 from crypto.errors import EnvelopeError
-from crypto.jwk import HybridPrivateKey, HybridPublicKey
+from crypto.jwk import HybridPrivateKey, HybridPublicKey, SigningPublicKey
 from crypto.replay import ReplayStore
 from crypto.suites import AEAD_TAG_LENGTH, PROTOCOL_VERSION, SIGNATURE_ALG, Suite
-from crypto.trust import DirectoryLookup, RecipientIdentity, RecipientKey, SenderIdentity
+from crypto.trust import (
+    DecryptionKey,
+    DirectoryLookup,
+    RecipientIdentity,
+    RecipientKey,
+    SenderIdentity,
+)
 from messages.document import Document
 from messages.errors import MalformedMessage
 from messages.registry import parse_document
@@ -292,6 +298,27 @@ def open_envelope(
     # (5) the outer signature, before decrypting anything
     if not verify_segments(header_segment, payload_segment, signature, sender_key):
         raise EnvelopeError(R.BAD_SIGNATURE, "outer signature does not verify")
+    try:
+        return _open_authenticated(
+            token, header, header_segment, payload, key, sender_key, replay, now, skew
+        )
+    except EnvelopeError as error:
+        error.authenticated_as = (header.iss, header.jti)
+        raise
+
+
+def _open_authenticated(
+    token: bytes,
+    header: EnvelopeHeader,
+    header_segment: bytes,
+    payload: bytes,
+    key: DecryptionKey,
+    sender_key: SigningPublicKey,
+    replay: ReplayStore,
+    now: int,
+    skew: int,
+) -> OpenedEnvelope:
+    """Steps 6-11, once the outer signature has verified."""
     # (6) freshness
     if now >= header.exp + skew:
         raise EnvelopeError(R.EXPIRED, "exp has passed")

@@ -18,6 +18,10 @@ class EnvelopeError(PuenteError):
     def __init__(self, reason: EnvelopeReason, detail: str) -> None:
         self.reason = reason
         self.code = reason.value
+        self.authenticated_as: tuple[str, str] | None = None
+        """(iss, jti) when the failure came after the outer signature verified (steps 6-11):
+        the sender is authenticated, so it may be told (a signed receipt); None for steps 1-5,
+        which get no answer (no reflection)."""
         super().__init__(f"{reason.value}: {detail}")
 
 

@@ -28,6 +28,7 @@ from crypto.envelope import (
     OpenedEnvelope,
     open_envelope,
     padded_length,
+    parse_header,
     seal_envelope,
     unpad,
 )
@@ -1097,3 +1098,17 @@ def test_a_document_of_other_states_than_iss_and_aud_is_schema_invalid() -> None
         document["header"][member]["state"] = state
         token = forge(CLASSIC, json.dumps(document).encode(), CLASSIC.header())
         rejected(token, R.SCHEMA_INVALID, detail)
+
+
+def test_only_failures_after_the_outer_signature_name_the_authenticated_sender() -> None:
+    # The gateway answers an authenticated sender with a signed rejection receipt, and
+    # nothing else (no reflection): the error says which case it is.
+    token = seal()
+    iss = CLASSIC.sender_state
+    jti = parse_header(split_compact(token)[0], frozenset(Suite)).jti
+    expired = rejected(token, R.EXPIRED, now=SENT + 30 * 24 * 3600)
+    assert expired.authenticated_as == (iss, jti)
+    header_segment, payload_segment, _ = split_compact(token)
+    forged = header_segment + b"." + payload_segment + b"." + b64url_encode(b"\x00" * 64)
+    assert rejected(forged, R.BAD_SIGNATURE).authenticated_as is None
+    assert rejected(b"garbage", R.MALFORMED).authenticated_as is None

@@ -12,8 +12,10 @@ Times are Unix seconds (integers), as in the envelope.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, LargeBinary, UniqueConstraint
+from sqlalchemy import BigInteger, Column, LargeBinary, UniqueConstraint, event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Field, SQLModel
 
 
@@ -116,3 +118,23 @@ class ExchangeEvent(SQLModel, table=True):
     envelope_sha256: str | None = Field(default=None, index=True)
     peer: str | None = None
     reason: str | None = None
+
+
+def make_engine(url: str) -> AsyncEngine:
+    """An async engine for the node's database: ``sqlite+aiosqlite:///path`` (the embedded
+    default) or ``postgresql+psycopg://...``. SQLite runs in WAL mode with a busy timeout, so
+    a reader never blocks the writer and a commit survives a process crash."""
+    if url.startswith("postgresql://"):
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_async_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+    return engine

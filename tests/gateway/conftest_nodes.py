@@ -11,11 +11,12 @@ import psycopg
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gateway.service import create_tables
+from gateway.store import make_engine
 
 
 @asynccontextmanager
 async def sqlite_engine(directory: Path, name: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(f"sqlite+aiosqlite:///{directory / name}.db")
+    engine = make_engine(f"sqlite+aiosqlite:///{directory / name}.db")
     await create_tables(engine)
     try:
         yield engine

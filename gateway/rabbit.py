@@ -112,10 +112,13 @@ class RabbitTransport:
         confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT,
         concurrency: int = 1,
         reconnect_interval: float = 1.0,
+        close_grace: float = 10.0,
     ) -> None:
         """``url``: the AMQP URL of the state's broker (vhost and the gateway's credentials).
         ``concurrency``: how many deliveries the handler sees at once (1: one after another,
-        as the in-process transport; at most ``prefetch``)."""
+        as the in-process transport; at most ``prefetch``). ``close_grace``: how long
+        :meth:`close` lets running handlers finish before it cancels them (a cancelled
+        handler's delivery is not settled: the broker delivers it again)."""
         if prefetch < 1 or max_in_flight < 1 or not 1 <= concurrency <= prefetch:
             raise ValueError("prefetch, max_in_flight >= 1 and 1 <= concurrency <= prefetch")
         self._url = url
@@ -123,6 +126,7 @@ class RabbitTransport:
         self._prefetch = prefetch
         self._confirm_timeout = confirm_timeout
         self._reconnect_interval = reconnect_interval
+        self._close_grace = close_grace
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._max_in_flight = max_in_flight
         self._handler_slots = asyncio.Semaphore(concurrency)
@@ -182,13 +186,18 @@ class RabbitTransport:
             ) from error
 
     async def close(self) -> None:
-        """Stop consuming, let running handlers settle, await pending confirms, disconnect."""
+        """Stop consuming, let running handlers settle (``close_grace``, then cancel them),
+        await pending confirms, disconnect."""
         self._closing.set()
-        if self._inbound is not None and self._consumer is not None:
-            with contextlib.suppress(*_BROKER_ERRORS, asyncio.TimeoutError):
-                await self._inbound.cancel(self._consumer_tag or "", timeout=5)
+        if self._inbound is not None and self._consumer_tag is not None:
+            with contextlib.suppress(*_BROKER_ERRORS, TimeoutError):
+                await self._inbound.cancel(self._consumer_tag, timeout=5)
         if self._handlers:
-            await asyncio.wait(self._handlers, timeout=self._confirm_timeout)
+            _, late = await asyncio.wait(self._handlers, timeout=self._close_grace)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
         for _ in range(self._max_in_flight):  # every publish slot back: no confirm pending
             await self._in_flight.acquire()
         for _ in range(self._max_in_flight):
@@ -244,6 +253,8 @@ class RabbitTransport:
             raise RuntimeError("already consuming")
 
         async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            if self._closing.is_set():
+                return  # not settled: the broker delivers it again once this channel closes
             task = asyncio.current_task()
             if task is not None:
                 self._handlers.add(task)

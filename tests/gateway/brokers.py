@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 
@@ -211,6 +212,12 @@ class StateFederation:
     def url(self, state: str) -> str:
         """The gateway's AMQP URL of ``state``."""
         return self.states[state].gateway_url
+
+    def transport(self, state: str, **options: Any) -> RabbitTransport:
+        """A RabbitTransport of ``state``'s gateway (with this federation's delivery limit)."""
+        if self.delivery_limit is not None:
+            options.setdefault("delivery_limit", self.delivery_limit)
+        return RabbitTransport(self.url(state), state, **options)
 
     def admin_url(self, state: str) -> str:
         broker = self.states[state]

@@ -13,7 +13,6 @@ import aio_pika
 import pytest
 
 from gateway.brokers import Node, link_status
-from gateway.rabbit import RabbitTransport
 from gateway.topology import UNROUTABLE_QUEUE
 from tests.gateway.brokers import Received, StateFederation, running
 
@@ -28,7 +27,7 @@ def bodies(sender: str, recipient: str, n: int) -> list[bytes]:
 async def exchange_all(federation: StateFederation, n: int) -> None:
     """Every state sends ``n`` envelopes to every other; each arrives exactly once."""
     received = {state: Received() for state in federation.states}
-    transports = {state: RabbitTransport(federation.url(state), state) for state in received}
+    transports = {state: federation.transport(state) for state in received}
     expected: dict[str, list[bytes]] = {state: [] for state in received}
     for sender, recipient in itertools.permutations(received, 2):
         expected[recipient] += bodies(sender, recipient, n)
@@ -93,7 +92,7 @@ async def test_a_message_for_a_state_without_a_link_is_kept_in_unroutable(
 ) -> None:
     federation = states()
     await federation.add("FR")
-    async with running(RabbitTransport(federation.url("FR"), "FR")) as transport:
+    async with running(federation.transport("FR")) as transport:
         await transport.publish("PT", b"for nobody yet")  # confirmed: the alternate exchange
         await transport.publish("PT", b"nor this")
 

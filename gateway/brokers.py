@@ -342,12 +342,15 @@ async def provision(broker: StateBroker) -> None:
         await Declarer(channel).declare(broker.topology)
 
 
-def link(upstream: StateBroker, downstream: StateBroker, *, reconnect_delay: float = 5) -> None:
+def link(
+    upstream: StateBroker, downstream: StateBroker, *, reconnect_delay: float = 5
+) -> Credentials:
     """Let ``downstream`` receive what ``upstream``'s gateway sends to it (idempotent).
 
     On the upstream's node: the link's own federation user, with :func:`federation_permissions`
     on the upstream's vhost (a new password each time). On the downstream's vhost: the
-    federation upstream named after the upstream state and the federation policy.
+    federation upstream named after the upstream state and the federation policy. Returns
+    the link user's credentials (they are also in the upstream's URI on the downstream).
     """
     up, down = upstream.node.management, downstream.node.management
     credentials = Credentials.generate(upstream.federation_user(downstream))
@@ -373,6 +376,7 @@ def link(upstream: StateBroker, downstream: StateBroker, *, reconnect_delay: flo
         apply_to="exchanges",
         definition={"federation-upstream-set": "all"},
     )
+    return credentials
 
 
 def unlink(upstream: StateBroker, downstream: StateBroker) -> None:

@@ -167,6 +167,8 @@ class StateFederation:
         self.run = uuid.uuid4().hex[:10]
         self.delivery_limit = delivery_limit
         self.states: dict[str, StateBroker] = {}
+        self.link_users: dict[tuple[str, str], Credentials] = {}
+        """The federation user of each link, by (upstream, downstream)."""
 
     def broker(self, state: str, node: Node = MAIN_NODE) -> StateBroker:
         """The (not yet provisioned) broker of ``state`` on ``node``."""
@@ -188,7 +190,9 @@ class StateFederation:
         return broker
 
     def link(self, upstream: str, downstream: str) -> None:
-        link(self.states[upstream], self.states[downstream], reconnect_delay=RECONNECT_DELAY)
+        self.link_users[(upstream, downstream)] = link(
+            self.states[upstream], self.states[downstream], reconnect_delay=RECONNECT_DELAY
+        )
 
     async def link_all(self, timeout: float = 30) -> None:
         """Link every ordered pair of states and wait until every link runs."""

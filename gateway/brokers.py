@@ -71,6 +71,7 @@ __all__ = [
     "link",
     "link_status",
     "provision",
+    "requeue_unroutable",
     "resume_link",
     "suspend_link",
     "topology_drift",
@@ -429,6 +430,31 @@ def resume_link(upstream: StateBroker, downstream: StateBroker) -> None:
         upstream.vhost,
         upstream.federation_user(downstream),
         federation_permissions(downstream.node.management.cluster_name(), downstream.vhost),
+    )
+
+
+def requeue_unroutable(broker: StateBroker, *, name: str = "puente-requeue-unroutable") -> None:
+    """Send what waits in the state's ``puente.unroutable`` queue to ``puente.outbound`` again,
+    each with its routing key (the recipient state), once its link is up.
+
+    A dynamic shovel (the ``rabbitmq_shovel`` plugin) does it on the broker, acking each
+    message only once its new copy is confirmed, and deletes itself after as many messages as
+    the queue held when it started: a message still unroutable goes back to the queue, once.
+    """
+    management, vhost = broker.node.management, broker.vhost
+    local = "amqp:///" + urllib.parse.quote(vhost, safe="")
+    management.set_parameter(
+        "shovel",
+        vhost,
+        name,
+        {
+            "src-uri": local,
+            "src-queue": UNROUTABLE_QUEUE,
+            "src-delete-after": "queue-length",
+            "dest-uri": local,
+            "dest-exchange": OUTBOUND_EXCHANGE,  # no dest key: each keeps its routing key
+            "ack-mode": "on-confirm",
+        },
     )
 
 

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aio_pika
+import pamqp.constants
 
 from gateway.brokers import (
     Credentials,
@@ -44,7 +46,12 @@ from gateway.errors import TransportError
 from gateway.rabbit import RabbitTransport
 from gateway.transport import Delivery, Disposition, Handler
 
-PLUGINS = ("rabbitmq_federation", "rabbitmq_management", "rabbitmq_federation_management")
+PLUGINS = (
+    "rabbitmq_federation",
+    "rabbitmq_shovel",
+    "rabbitmq_management",
+    "rabbitmq_federation_management",
+)
 RECONNECT_DELAY = 1
 """Seconds between a federation link's reconnection attempts in the tests (default 5)."""
 
@@ -160,6 +167,19 @@ class LocalNode:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+@contextmanager
+def any_names() -> Iterator[None]:
+    """Let aio-pika name any queue or exchange, as RabbitMQ does: pamqp refuses names outside
+    AMQP 0-9-1's domain, and the federation plugin's names hold ``->``. The broker judges."""
+    saved = dict(pamqp.constants.DOMAIN_REGEX)
+    anything = re.compile(".*", re.DOTALL)
+    pamqp.constants.DOMAIN_REGEX.update({"exchange-name": anything, "queue-name": anything})
+    try:
+        yield
+    finally:
+        pamqp.constants.DOMAIN_REGEX.update(saved)
+
+
 class StateFederation:
     """States of one test, each in a vhost of a node, every pair linked both ways."""
 
@@ -238,7 +258,8 @@ class StateFederation:
         connection = await aio_pika.connect(self.admin_url(state))
         async with connection:
             channel = await connection.channel()
-            declared = await channel.declare_queue(queue, passive=True)
+            with any_names():
+                declared = await channel.declare_queue(queue, passive=True)
             count = declared.declaration_result.message_count
             return int(count or 0)
 

@@ -3,14 +3,12 @@ exchange; each federation link's user touches only its own federation queue."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import aio_pika
 import aio_pika.abc
 import aiormq.exceptions
 import pamqp.commands
-import pamqp.constants
 import pytest
 import pytest_asyncio
 
@@ -21,7 +19,7 @@ from gateway.topology import (
     OUTBOUND_EXCHANGE,
     Topology,
 )
-from tests.gateway.brokers import StateFederation, running
+from tests.gateway.brokers import StateFederation, any_names, running
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.asyncio]
 
@@ -29,11 +27,9 @@ Attempt = Callable[[aio_pika.abc.AbstractChannel], Awaitable[object]]
 
 
 @pytest.fixture(autouse=True)
-def names_as_rabbitmq_takes_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pamqp refuses names outside AMQP 0-9-1's domain (``[a-zA-Z0-9-_.:]`` and a few more);
-    RabbitMQ takes any, and the federation plugin's names hold ``->``. Let the broker judge."""
-    for domain in ("exchange-name", "queue-name"):
-        monkeypatch.setitem(pamqp.constants.DOMAIN_REGEX, domain, re.compile(".*", re.DOTALL))
+def names_as_rabbitmq_takes_them() -> Iterator[None]:
+    with any_names():
+        yield
 
 
 @pytest_asyncio.fixture

@@ -80,6 +80,12 @@ def wait_for_management(node: Node, timeout: float = 60) -> None:
             time.sleep(0.2)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @dataclass
 class LocalNode:
     """A RabbitMQ node of its own on this machine (``rabbitmq-server -detached``)."""
@@ -89,6 +95,19 @@ class LocalNode:
     dist_port: int = 25673
     management_port: int = 15673
     directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="puente-rmq-")))
+
+    @classmethod
+    def allocate(cls) -> LocalNode:
+        """``rabbit2@localhost`` on ports 5673, 25673 and 15673; if another test session on
+        this machine has them, a node of a name and ports of its own."""
+        if not any(port_open(port) for port in (5673, 25673, 15673)):
+            return cls()
+        return cls(
+            name=f"rabbit2-{os.getpid()}@localhost",
+            amqp_port=free_port(),
+            dist_port=free_port(),
+            management_port=free_port(),
+        )
 
     @property
     def node(self) -> Node:

@@ -25,9 +25,9 @@ def main_node() -> Node:
 @pytest.fixture(scope="session")
 def local_node() -> Iterator[LocalNode]:
     """A second RabbitMQ node, started once per session and stopped at its end."""
-    node = LocalNode()
-    node.start()
+    node = LocalNode.allocate()
     try:
+        node.start()
         yield node
     finally:
         node.remove()

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel, col, select
@@ -72,6 +73,8 @@ from messages.transport import DeliveryReceipt, EnvelopeReason, Verdict
 from messages.vocab import AuthorityRole, Classification, Family, UseLimitation
 
 log = logging.getLogger(__name__)
+
+_PENDING = (TransportState.QUEUED, TransportState.PUBLISHED)
 
 RECEIPT_RETENTION = timedelta(days=3653)
 """How long a receipt's recipient keeps it: ten years, as evidence of delivery."""
@@ -226,66 +229,92 @@ class Gateway:
 
     async def relay_once(self) -> int:
         """Publish the outbox rows that are due; expire those past their exp. Returns how many
-        were published."""
+        were published.
+
+        The rows are read, published, then updated *conditionally* (only while still QUEUED or
+        PUBLISHED), because a receipt may settle a row while its publish is in flight.
+        """
         now = self.clock()
         async with self.session() as session:
             due = (
                 await session.exec(
                     select(OutboxMessage)
                     .where(
-                        col(OutboxMessage.state).in_(
-                            [TransportState.QUEUED, TransportState.PUBLISHED]
-                        ),
+                        col(OutboxMessage.state).in_(_PENDING),
                         col(OutboxMessage.next_attempt_at) <= now,
                     )
                     .order_by(col(OutboxMessage.id))
                     .limit(self.settings.relay_batch)
                 )
             ).all()
-            live = []
-            for row in due:
-                if now >= row.expires_at:
-                    row.state = TransportState.EXPIRED
-                    row.settled_at = now
-                    session.add(
-                        ExchangeEvent(
-                            at=now,
-                            kind="expired",
-                            envelope_sha256=row.envelope_sha256,
-                            peer=row.destination,
-                            reason="no receipt before exp",
-                        )
+        expired = [row for row in due if now >= row.expires_at]
+        live = [row for row in due if now < row.expires_at]
+        outcomes = await self._publish_all(live)
+        async with self.session() as session:
+            for row in expired:
+                await self._update_pending(
+                    session, row, state=TransportState.EXPIRED, settled_at=now
+                )
+                session.add(
+                    ExchangeEvent(
+                        at=now,
+                        kind="expired",
+                        envelope_sha256=row.envelope_sha256,
+                        peer=row.destination,
+                        reason="no receipt before exp",
                     )
-                    log.warning("envelope %s to %s expired", row.envelope_sha256, row.destination)
+                )
+                log.warning("envelope %s to %s expired", row.envelope_sha256, row.destination)
+            for row, error in zip(live, outcomes, strict=True):
+                if error is not None:
+                    await self._update_pending(
+                        session,
+                        row,
+                        last_error=error,
+                        next_attempt_at=now + self.settings.retry_on_error,
+                    )
+                elif row.is_receipt:
+                    await self._update_pending(
+                        session,
+                        row,
+                        state=TransportState.SENT,
+                        attempts=row.attempts + 1,
+                        published_at=row.published_at or now,
+                        settled_at=now,
+                    )
                 else:
-                    live.append(row)
-            published = await self._publish_all(live, now)
+                    await self._update_pending(
+                        session,
+                        row,
+                        state=TransportState.PUBLISHED,
+                        attempts=row.attempts + 1,
+                        published_at=row.published_at or now,
+                        next_attempt_at=now + backoff(row.attempts + 1, self.settings, self.rng),
+                    )
             await session.commit()
-        return published
+        return sum(error is None for error in outcomes)
 
-    async def _publish_all(self, rows: list[OutboxMessage], now: int) -> int:
+    @staticmethod
+    async def _update_pending(session: AsyncSession, row: OutboxMessage, **values: Any) -> None:
+        await session.exec(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.state).in_(_PENDING))
+            .values(**values)
+        )
+
+    async def _publish_all(self, rows: list[OutboxMessage]) -> list[str | None]:
+        """Publish concurrently (bounded); for each row, None or the error."""
         limit = asyncio.Semaphore(self.settings.publish_concurrency)
 
-        async def publish(row: OutboxMessage) -> bool:
+        async def publish(row: OutboxMessage) -> str | None:
             async with limit:
                 try:
                     await self.transport.publish(row.destination, row.envelope)
                 except TransportError as error:
-                    row.last_error = str(error)
-                    row.next_attempt_at = now + self.settings.retry_on_error
-                    return False
-            row.attempts += 1
-            row.published_at = row.published_at or now
-            if row.is_receipt:
-                row.state = TransportState.SENT
-                row.settled_at = now
-            else:
-                row.state = TransportState.PUBLISHED
-                row.next_attempt_at = now + backoff(row.attempts, self.settings, self.rng)
-            return True
+                    return str(error)
+            return None
 
-        results = await asyncio.gather(*(publish(row) for row in rows))
-        return sum(results)
+        return list(await asyncio.gather(*(publish(row) for row in rows)))
 
     async def run_relay(self, stop: asyncio.Event) -> None:
         """Relay until ``stop`` is set; a failing pass is logged and retried."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
-from crypto.jwk import kid_of
+from crypto.jwk import PublicKey, kid_of
 from crypto.suites import Suite
 from crypto.trust import (
     DecryptionKey,
@@ -45,10 +45,11 @@ class NodeKeys:
 @dataclass(frozen=True)
 class Federation:
     nodes: dict[str, NodeKeys]
+    """Every node's private keys (empty in a node process, which knows only its own)."""
     directory: StaticDirectory
 
     def choose_key(self, state: str, family: Family, now: int) -> RecipientKey:
-        return self.nodes[state].recipient_key
+        return self.directory.encryption[state][0]
 
 
 def federation(states: Iterable[str]) -> Federation:
@@ -63,6 +64,20 @@ def federation(states: Iterable[str]) -> Federation:
         encryption={s: [n.recipient_key] for s, n in nodes.items()},
     )
     return Federation(nodes, directory)
+
+
+def federation_from_public(
+    keys: dict[str, tuple[PublicKey, PublicKey]],
+) -> Federation:
+    """A federation known by every state's public (signing, encryption) keys only."""
+    signing: dict[str, list[ed25519.Ed25519PublicKey]] = {}
+    encryption: dict[str, list[RecipientKey]] = {}
+    for state, (sign, seal) in keys.items():
+        assert isinstance(sign, ed25519.Ed25519PublicKey)
+        assert isinstance(seal, x25519.X25519PublicKey)
+        signing[state] = [sign]
+        encryption[state] = [RecipientKey(state, Suite.X25519, kid_of(seal), seal)]
+    return Federation({}, StaticDirectory(signing=signing, encryption=encryption))
 
 
 def documents_between(sender: str, recipient: str) -> list[Document[Any]]:

@@ -65,6 +65,7 @@ __all__ = [
     "Node",
     "Permissions",
     "StateBroker",
+    "TopicPermissions",
     "deprovision",
     "federation_permissions",
     "gateway_permissions",
@@ -204,12 +205,19 @@ class Management:
         self.request("DELETE", f"/users/{self.quote(user)}")
 
     def set_permissions(self, vhost: str, user: str, permissions: Permissions) -> None:
+        """Set the user's permissions on ``vhost``, and its topic permissions if any."""
         body = {
             "configure": permissions.configure,
             "write": permissions.write,
             "read": permissions.read,
         }
         self.request("PUT", f"/permissions/{self.quote(vhost)}/{self.quote(user)}", body)
+        for topic in permissions.topics:
+            self.set_topic_permissions(vhost, user, topic)
+
+    def set_topic_permissions(self, vhost: str, user: str, topic: TopicPermissions) -> None:
+        body = {"exchange": topic.exchange, "write": topic.write, "read": topic.read}
+        self.request("PUT", f"/topic-permissions/{self.quote(vhost)}/{self.quote(user)}", body)
 
     def clear_permissions(self, vhost: str, user: str) -> None:
         self.request("DELETE", f"/permissions/{self.quote(vhost)}/{self.quote(user)}")
@@ -234,12 +242,30 @@ class Management:
 
 
 @dataclass(frozen=True)
+class TopicPermissions:
+    """What routing keys a user may publish with (``write``) and bind with (``read``) on one
+    topic exchange: regular expressions. RabbitMQ checks them on topic exchanges only."""
+
+    exchange: str
+    write: str
+    read: str
+
+
+NOTHING = "^$"
+"""A permission that matches no name and no routing key but the empty one."""
+STATE_KEY = "^[A-Z]{2}$"
+"""A routing key that is a state code (no dot, no wildcard)."""
+
+
+@dataclass(frozen=True)
 class Permissions:
-    """A user's permissions on one vhost: regular expressions over resource names."""
+    """A user's permissions on one vhost: regular expressions over resource names, and its
+    topic permissions."""
 
     configure: str
     write: str
     read: str
+    topics: tuple[TopicPermissions, ...] = ()
 
 
 def _names(*names: str) -> str:
@@ -259,10 +285,12 @@ def gateway_permissions(state: str) -> Permissions:
       declared with an alternate exchange needs read on itself).
 
     RabbitMQ matches a permission against a name whether it is an exchange's or a queue's:
-    ``puente.unroutable`` names both.
+    ``puente.unroutable`` names both. On ``puente.outbound`` (a topic exchange) it may publish
+    with a state code as routing key and bind nothing.
     """
     inbound, dead = inbound_queue_name(state), dead_letter_queue_name(state)
     return Permissions(
+        topics=(TopicPermissions(OUTBOUND_EXCHANGE, write=STATE_KEY, read=NOTHING),),
         configure=_names(
             OUTBOUND_EXCHANGE,
             UNROUTABLE_EXCHANGE,
@@ -291,12 +319,22 @@ def federation_queue_prefix(downstream_cluster: str, downstream_vhost: str) -> s
     )
 
 
-def federation_permissions(downstream_cluster: str, downstream_vhost: str) -> Permissions:
+def federation_permissions(
+    downstream_state: str, downstream_cluster: str, downstream_vhost: str
+) -> Permissions:
     """What one federation link's user may do on the upstream's vhost: declare, bind and
     consume its own federation queue and exchange, and bind that exchange to
-    ``puente.outbound``. No other link's queue, no publishing anywhere else."""
+    ``puente.outbound`` with the downstream state's code as binding key and no other (a topic
+    permission): a peer pulls what is addressed to it, never a copy of what is addressed to
+    another state. No other link's queue, no publishing anywhere."""
+    inbound_queue_name(downstream_state)  # a state code, or ValueError
     own = "^" + re.escape(federation_queue_prefix(downstream_cluster, downstream_vhost))
-    return Permissions(configure=own, write=own, read=f"^{re.escape(OUTBOUND_EXCHANGE)}$|{own}")
+    return Permissions(
+        configure=own,
+        write=own,
+        read=f"^{re.escape(OUTBOUND_EXCHANGE)}$|{own}",
+        topics=(TopicPermissions(OUTBOUND_EXCHANGE, write=NOTHING, read=f"^{downstream_state}$"),),
+    )
 
 
 @dataclass(frozen=True)
@@ -359,7 +397,7 @@ def link(
     up.set_permissions(
         upstream.vhost,
         credentials.user,
-        federation_permissions(down.cluster_name(), downstream.vhost),
+        federation_permissions(downstream.state, down.cluster_name(), downstream.vhost),
     )
     definition = {
         "uri": upstream.node.amqp_url(credentials, upstream.vhost),
@@ -429,7 +467,9 @@ def resume_link(upstream: StateBroker, downstream: StateBroker) -> None:
     management.set_permissions(
         upstream.vhost,
         upstream.federation_user(downstream),
-        federation_permissions(downstream.node.management.cluster_name(), downstream.vhost),
+        federation_permissions(
+            downstream.state, downstream.node.management.cluster_name(), downstream.vhost
+        ),
     )
 
 

@@ -138,6 +138,8 @@ class RabbitTransport:
         self._dead_letters: aio_pika.abc.AbstractQueue | None = None
         self._closing = asyncio.Event()
         self._handlers: set[asyncio.Task[Any]] = set()
+        self.reconnects = 0
+        """How many times a lost connection (either) was opened again (for metrics, tests)."""
 
     @property
     def state(self) -> str:
@@ -175,7 +177,7 @@ class RabbitTransport:
 
     async def _connect(self, role: str) -> aio_pika.abc.AbstractRobustConnection:
         try:
-            return await aio_pika.connect_robust(
+            connection = await aio_pika.connect_robust(
                 self._url,
                 reconnect_interval=self._reconnect_interval,
                 client_properties={"connection_name": f"puente gateway {self.state} {role}"},
@@ -184,6 +186,12 @@ class RabbitTransport:
             raise TransportError(
                 f"cannot connect to the broker of {self.state}: {error}"
             ) from error
+        connection.reconnect_callbacks.add(self._reconnected)
+        return connection
+
+    def _reconnected(self, connection: aio_pika.abc.AbstractRobustConnection | None, /) -> None:
+        self.reconnects += 1
+        log.warning("%s: reconnected to its broker", self.state)
 
     async def close(self) -> None:
         """Stop consuming, let running handlers settle (``close_grace``, then cancel them),

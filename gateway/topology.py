@@ -2,11 +2,12 @@
 
 Each state has its own broker (or a vhost of a shared one) holding these objects::
 
-    puente.outbound    direct exchange; the gateway publishes here, routing key = recipient
+    puente.outbound    topic exchange; the gateway publishes here, routing key = recipient
       |                state; its alternate exchange takes what no binding routes
       +- (alternate) -> puente.unroutable (fanout) -> queue puente.unroutable
       '- federation queues bound by the peers' links (one per peer, made by RabbitMQ's
-         federation plugin on this broker; the peers pull what is addressed to them)
+         federation plugin on this broker; each peer pulls what is addressed to it, and
+         only that: see below)
 
     puente.federation  direct exchange, federated FROM every peer's puente.outbound
       '- <CC> -> puente.inbound.<CC>   quorum queue; x-delivery-limit; dead-letters
@@ -16,6 +17,11 @@ Each state has its own broker (or a vhost of a shared one) holding these objects
 
 Nothing of Puente's own forwards a message between brokers: the federation links do (see
 ``docs/deployment.md`` and :mod:`gateway.brokers`).
+
+``puente.outbound`` is a topic exchange although it routes like a direct one (a routing key is
+a state code: two capital letters, no dot, no wildcard): RabbitMQ checks *topic permissions*
+(on routing and binding keys) only on topic exchanges, and they are what keeps a peer's link
+from binding, and so pulling copies of, what is addressed to another state.
 
 Every object is a frozen dataclass. :class:`Declarer` declares them on a channel; declaring a
 name again with other settings, in this process or against what the broker already holds,
@@ -100,6 +106,7 @@ class TopologyDrift(PuenteError):
 
 class ExchangeKind(StrEnum):
     DIRECT = "direct"
+    TOPIC = "topic"
     FANOUT = "fanout"
 
 
@@ -201,9 +208,7 @@ class Topology:
         inbound, dead = inbound_queue_name(state), dead_letter_queue_name(state)
         exchanges = (
             Exchange(UNROUTABLE_EXCHANGE, ExchangeKind.FANOUT),
-            Exchange(
-                OUTBOUND_EXCHANGE, ExchangeKind.DIRECT, alternate_exchange=UNROUTABLE_EXCHANGE
-            ),
+            Exchange(OUTBOUND_EXCHANGE, ExchangeKind.TOPIC, alternate_exchange=UNROUTABLE_EXCHANGE),
             Exchange(FEDERATION_EXCHANGE, ExchangeKind.DIRECT),
             Exchange(DEAD_EXCHANGE, ExchangeKind.DIRECT),
         )

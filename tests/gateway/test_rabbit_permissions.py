@@ -3,6 +3,7 @@ exchange; each federation link's user touches only its own federation queue."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import aio_pika
@@ -12,14 +13,14 @@ import pamqp.commands
 import pytest
 import pytest_asyncio
 
-from gateway.brokers import Credentials
+from gateway.brokers import Credentials, link_status
 from gateway.topology import (
     DEAD_EXCHANGE,
     FEDERATION_EXCHANGE,
     OUTBOUND_EXCHANGE,
     Topology,
 )
-from tests.gateway.brokers import StateFederation, any_names, running
+from tests.gateway.brokers import Received, StateFederation, any_names, running
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.asyncio]
 
@@ -145,3 +146,55 @@ async def test_a_link_user_reads_only_its_own_federation_queue(trio: StateFedera
         channel = await connection.channel()
         await channel.get_queue(trio.federation_queue("FR", "DE"))
     await vhost_refused(fr.node.amqp_url(user, trio.states["DE"].vhost))
+
+
+def bind(queue: str, exchange: str, key: str) -> Attempt:
+    async def attempt(channel: aio_pika.abc.AbstractChannel) -> object:
+        found = await channel.get_queue(queue, ensure=False)
+        return await found.bind(exchange, key)
+
+    return attempt
+
+
+async def test_a_peer_cannot_pull_what_is_addressed_to_another_state(
+    trio: StateFederation,
+) -> None:
+    fr = trio.states["FR"]
+    link_user = trio.link_users[("FR", "IT")]
+    fed_queue = trio.federation_queue("FR", "IT")
+    # IT's link may bind only "IT" on FR's puente.outbound (a topic permission).
+    for key in ("DE", "#", "*", "FR"):
+        message = await refused(
+            fr.node.amqp_url(link_user, fr.vhost), bind(fed_queue, OUTBOUND_EXCHANGE, key)
+        )
+        assert "ACCESS_REFUSED" in message
+        assert "topic" in message
+
+    # IT's gateway (or its operator) binds DE's key on IT's own puente.federation: the link
+    # would propagate it to FR's broker, which refuses. DE still gets all of its own, IT none.
+    it_admin = await aio_pika.connect(trio.admin_url("IT"))
+    async with it_admin:
+        channel = await it_admin.channel()
+        rogue = await channel.declare_queue("rogue", durable=True)
+        await rogue.bind(FEDERATION_EXCHANGE, "DE")
+        await asyncio.sleep(0.5)
+        at_de, at_it = Received(), Received()
+        for_de = [f"for DE {i}".encode() for i in range(10)]
+        for_it = [f"for IT {i}".encode() for i in range(10)]
+        async with (
+            running(trio.transport("FR")) as sender,
+            running(trio.transport("DE"), at_de),
+            running(trio.transport("IT"), at_it),
+        ):
+            for body in for_de + for_it:
+                await sender.publish(body.split()[1].decode(), body)
+            await at_de.wait_for(for_de)
+            await asyncio.sleep(1)
+            assert await rogue.get(fail=False) is None
+            assert link_status(trio.states["IT"])["FR"] != "running"  # refused: it waits
+
+            await rogue.unbind(FEDERATION_EXCHANGE, "DE")  # back to its own key only
+            await at_it.wait_for(for_it)
+        assert sorted(at_de.bodies) == sorted(for_de)
+        assert sorted(at_it.bodies) == sorted(for_it)
+        assert await rogue.get(fail=False) is None

@@ -69,6 +69,7 @@ async def test_a_broker_restarted_mid_stream_loses_nothing_confirmed(
         await asyncio.sleep(0.5)
 
     assert failures_it > 0  # the restart was felt: unconfirmed publishes were sent again
+    assert it_transport.reconnects == 2  # its publishing and its consuming connection
     assert failures_fr == 0  # FR's own broker stayed up: its link's queue kept the stream
     assert sorted(confirmed_by_it) == sorted(to_fr)
     assert set(at_fr.bodies) == set(to_fr)
@@ -79,3 +80,34 @@ async def test_a_broker_restarted_mid_stream_loses_nothing_confirmed(
         assert await federation.message_count(state, inbound_queue_name(state)) == 0
         assert await federation.message_count(state, UNROUTABLE_QUEUE) == 0
         assert await federation.message_count(state, federation.federation_queue(state, peer)) == 0
+
+
+async def test_dropped_connections_are_recovered_mid_stream(
+    states: Callable[..., StateFederation],
+) -> None:
+    federation = states()
+    await federation.add("FR")
+    await federation.add("DE")
+    await federation.link_all()
+    to_de = [f"FR->DE {i}".encode() for i in range(N)]
+    at_de = Received()
+    confirmed: list[bytes] = []
+    async with (
+        running(federation.transport("FR", confirm_timeout=2)) as fr,
+        running(federation.transport("DE"), at_de) as de,
+    ):
+        sending = asyncio.create_task(stream(fr, "DE", to_de, confirmed))
+        async with asyncio.timeout(30):
+            while len(confirmed) < N // 3:
+                await asyncio.sleep(0.01)
+        for state in ("FR", "DE"):  # both gateways lose both connections at once
+            broker = federation.states[state]
+            broker.node.management.close_user_connections(broker.gateway.user, "test")
+        await sending
+        await at_de.wait_for(to_de, timeout=60)
+        await asyncio.sleep(0.3)
+        assert (fr.reconnects, de.reconnects) == (2, 2)  # each its two connections
+
+    assert sorted(confirmed) == sorted(to_de)
+    assert set(at_de.bodies) == set(to_de)
+    assert await federation.message_count("DE", inbound_queue_name("DE")) == 0

@@ -1,27 +1,31 @@
-"""Operations: provision the states' brokers and link them by exchange federation.
+"""Operations: provision the states' brokers and link them by dynamic shovels.
 
 A state's broker is a :class:`StateBroker`: a vhost on a RabbitMQ node (a node of its own in
 production; in the tests, several states may share a node, each in its own vhost). Setting up
-the federation takes, through the node's management HTTP API (the ``rabbitmq_management``
-plugin; the standard library's urllib, no client library):
+the federation of states takes, through each node's management HTTP API (the
+``rabbitmq_management`` and ``rabbitmq_shovel_management`` plugins; the standard library's
+urllib, no client library):
 
 1. :func:`provision`: the state's vhost, its gateway user with permissions on its own
    ``puente.*`` names only (:func:`gateway_permissions`), and its topology
    (:class:`gateway.topology.Topology`), declared with the gateway's own credentials.
-2. :func:`link` for each ordered pair of states (upstream -> downstream): on the upstream, a
-   federation user that may only touch the federation queue and exchange of that one link
-   (:func:`federation_permissions`); on the downstream, a federation upstream named after the
-   upstream state (``"exchange": "puente.outbound"``) and the policy that federates
-   ``puente.federation`` from every upstream of the vhost.
-3. :func:`wait_for_links` until every link runs: only a link that has been up once has bound
-   its queue on the upstream's ``puente.outbound``; before that, what the upstream's gateway
-   sends to the downstream state lands in the upstream's ``puente.unroutable`` queue (see
-   ``docs/deployment.md``).
+2. :func:`link` for each ordered pair of states (upstream -> downstream), in two halves, one
+   for each state's operator:
 
-:func:`suspend_link` and :func:`resume_link` cut and restore one link (the upstream refuses the
-link's user; messages wait in the upstream's federation queue), :func:`topology_drift` compares
-what a broker holds with the declarations, and :func:`deprovision` removes a state's vhost and
-users.
+   - :func:`open_link`, on the upstream's broker: the queue ``puente.to.<DOWN>`` bound to
+     ``puente.outbound`` with the downstream's state code, and the link's own user, who may
+     read that queue and nothing else (:func:`link_permissions`). From then on, what the
+     upstream's gateway sends to the downstream waits there.
+   - :func:`pull_link`, on the downstream's broker: a dynamic shovel (``puente-from-<UP>``)
+     that consumes that queue as the link's user and publishes to the downstream's
+     ``puente.federation``, acking upstream only once the downstream confirmed.
+
+3. :func:`wait_for_links` until every shovel runs.
+
+:func:`suspend_link` and :func:`resume_link` cut and restore one link (the upstream refuses
+the link's user; messages wait in ``puente.to.<DOWN>``), :func:`requeue_unroutable` sends on
+what waited in ``puente.unroutable``, :func:`topology_drift` compares what a broker holds with
+the declarations, and :func:`deprovision` removes a state's vhost and users.
 """
 
 from __future__ import annotations
@@ -55,23 +59,25 @@ from gateway.topology import (
     Topology,
     dead_letter_queue_name,
     inbound_queue_name,
+    link_declarations,
+    link_queue_name,
 )
 from messages.errors import PuenteError
 
 __all__ = [
-    "FEDERATION_POLICY",
     "Credentials",
     "ManagementError",
     "Node",
     "Permissions",
     "StateBroker",
-    "TopicPermissions",
     "deprovision",
-    "federation_permissions",
     "gateway_permissions",
     "link",
+    "link_permissions",
     "link_status",
+    "open_link",
     "provision",
+    "pull_link",
     "requeue_unroutable",
     "resume_link",
     "suspend_link",
@@ -79,9 +85,6 @@ __all__ = [
     "unlink",
     "wait_for_links",
 ]
-
-FEDERATION_POLICY = "puente-federation"
-"""The policy, on each state's vhost, that federates ``puente.federation`` from every upstream."""
 
 
 class ManagementError(PuenteError):
@@ -181,8 +184,9 @@ class Management:
         result: list[dict[str, Any]] = self.get(f"/queues/{self.quote(vhost)}")
         return result
 
-    def federation_links(self, vhost: str) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self.get(f"/federation-links/{self.quote(vhost)}")
+    def shovels(self, vhost: str) -> list[dict[str, Any]]:
+        """The status of the vhost's shovels (the rabbitmq_shovel_management plugin)."""
+        result: list[dict[str, Any]] = self.get(f"/shovels/{self.quote(vhost)}")
         return result
 
     def connections(self, user: str | None = None) -> list[dict[str, Any]]:
@@ -197,6 +201,19 @@ class Management:
     def delete_vhost(self, vhost: str) -> None:
         self.request("DELETE", f"/vhosts/{self.quote(vhost)}")
 
+    def put_queue(self, vhost: str, name: str, *, arguments: Mapping[str, object]) -> None:
+        """Declare a durable queue (idempotent; other settings are refused)."""
+        body = {"durable": True, "auto_delete": False, "arguments": dict(arguments)}
+        self.request("PUT", f"/queues/{self.quote(vhost)}/{self.quote(name)}", body)
+
+    def delete_queue(self, vhost: str, name: str) -> None:
+        self.request("DELETE", f"/queues/{self.quote(vhost)}/{self.quote(name)}")
+
+    def bind_queue(self, vhost: str, exchange: str, queue: str, routing_key: str) -> None:
+        """Bind ``queue`` to ``exchange`` (a binding that exists already is kept as it is)."""
+        path = f"/bindings/{self.quote(vhost)}/e/{self.quote(exchange)}/q/{self.quote(queue)}"
+        self.request("POST", path, {"routing_key": routing_key})
+
     def put_user(self, credentials: Credentials, *, tags: str = "") -> None:
         body = {"password": credentials.password, "tags": tags}
         self.request("PUT", f"/users/{self.quote(credentials.user)}", body)
@@ -205,19 +222,12 @@ class Management:
         self.request("DELETE", f"/users/{self.quote(user)}")
 
     def set_permissions(self, vhost: str, user: str, permissions: Permissions) -> None:
-        """Set the user's permissions on ``vhost``, and its topic permissions if any."""
         body = {
             "configure": permissions.configure,
             "write": permissions.write,
             "read": permissions.read,
         }
         self.request("PUT", f"/permissions/{self.quote(vhost)}/{self.quote(user)}", body)
-        for topic in permissions.topics:
-            self.set_topic_permissions(vhost, user, topic)
-
-    def set_topic_permissions(self, vhost: str, user: str, topic: TopicPermissions) -> None:
-        body = {"exchange": topic.exchange, "write": topic.write, "read": topic.read}
-        self.request("PUT", f"/topic-permissions/{self.quote(vhost)}/{self.quote(user)}", body)
 
     def clear_permissions(self, vhost: str, user: str) -> None:
         self.request("DELETE", f"/permissions/{self.quote(vhost)}/{self.quote(user)}")
@@ -242,30 +252,16 @@ class Management:
 
 
 @dataclass(frozen=True)
-class TopicPermissions:
-    """What routing keys a user may publish with (``write``) and bind with (``read``) on one
-    topic exchange: regular expressions. RabbitMQ checks them on topic exchanges only."""
+class Permissions:
+    """A user's permissions on one vhost: regular expressions over resource names."""
 
-    exchange: str
+    configure: str
     write: str
     read: str
 
 
 NOTHING = "^$"
-"""A permission that matches no name and no routing key but the empty one."""
-STATE_KEY = "^[A-Z]{2}$"
-"""A routing key that is a state code (no dot, no wildcard)."""
-
-
-@dataclass(frozen=True)
-class Permissions:
-    """A user's permissions on one vhost: regular expressions over resource names, and its
-    topic permissions."""
-
-    configure: str
-    write: str
-    read: str
-    topics: tuple[TopicPermissions, ...] = ()
+"""A permission that matches no name (but the empty one, which names nothing here)."""
 
 
 def _names(*names: str) -> str:
@@ -285,12 +281,10 @@ def gateway_permissions(state: str) -> Permissions:
       declared with an alternate exchange needs read on itself).
 
     RabbitMQ matches a permission against a name whether it is an exchange's or a queue's:
-    ``puente.unroutable`` names both. On ``puente.outbound`` (a topic exchange) it may publish
-    with a state code as routing key and bind nothing.
+    ``puente.unroutable`` names both. The ``puente.to.<PEER>`` queues are not the gateway's.
     """
     inbound, dead = inbound_queue_name(state), dead_letter_queue_name(state)
     return Permissions(
-        topics=(TopicPermissions(OUTBOUND_EXCHANGE, write=STATE_KEY, read=NOTHING),),
         configure=_names(
             OUTBOUND_EXCHANGE,
             UNROUTABLE_EXCHANGE,
@@ -306,34 +300,12 @@ def gateway_permissions(state: str) -> Permissions:
     )
 
 
-def federation_queue_prefix(downstream_cluster: str, downstream_vhost: str) -> str:
-    """The name the federation plugin gives its queue (and, plus a suffix, its exchange) on the
-    upstream for a link from ``puente.outbound`` to a downstream ``puente.federation``:
-    ``federation: puente.outbound -> <cluster>:<vhost>:puente.federation``.
-
-    This is the naming of rabbitmq-server's rabbit_federation_upstream (3.x); a link whose
-    names no longer match is refused by the upstream, which the link's status shows.
-    """
-    return f"federation: {OUTBOUND_EXCHANGE} -> {downstream_cluster}:{downstream_vhost}:" + (
-        FEDERATION_EXCHANGE
-    )
-
-
-def federation_permissions(
-    downstream_state: str, downstream_cluster: str, downstream_vhost: str
-) -> Permissions:
-    """What one federation link's user may do on the upstream's vhost: declare, bind and
-    consume its own federation queue and exchange, and bind that exchange to
-    ``puente.outbound`` with the downstream state's code as binding key and no other (a topic
-    permission): a peer pulls what is addressed to it, never a copy of what is addressed to
-    another state. No other link's queue, no publishing anywhere."""
-    inbound_queue_name(downstream_state)  # a state code, or ValueError
-    own = "^" + re.escape(federation_queue_prefix(downstream_cluster, downstream_vhost))
+def link_permissions(downstream_state: str) -> Permissions:
+    """What one link's user may do on the upstream's vhost: consume the queue of what is
+    addressed to the downstream state. Nothing else: no declaring, no binding, no publishing,
+    no other peer's queue."""
     return Permissions(
-        configure=own,
-        write=own,
-        read=f"^{re.escape(OUTBOUND_EXCHANGE)}$|{own}",
-        topics=(TopicPermissions(OUTBOUND_EXCHANGE, write=NOTHING, read=f"^{downstream_state}$"),),
+        configure=NOTHING, write=NOTHING, read=_names(link_queue_name(downstream_state))
     )
 
 
@@ -346,7 +318,7 @@ class StateBroker:
     vhost: str
     gateway: Credentials
     user_prefix: str = "puente"
-    """Prefix of the federation users this state's vhost creates for its peers' links."""
+    """Prefix of the link users this state's broker creates for its peers."""
     delivery_limit: int | None = None
 
     @property
@@ -360,9 +332,14 @@ class StateBroker:
         """The AMQP URL the state's gateway connects with."""
         return self.node.amqp_url(self.gateway, self.vhost)
 
-    def federation_user(self, downstream: StateBroker) -> str:
-        """The user, on this (upstream) node, of the link that ``downstream`` pulls from here."""
-        return f"{self.user_prefix}-federation-{self.state}-to-{downstream.state}"
+    def link_user(self, downstream: StateBroker) -> str:
+        """The user, on this (upstream) broker, of the link that ``downstream`` pulls from."""
+        return f"{self.user_prefix}-link-{self.state}-to-{downstream.state}"
+
+
+def shovel_name(upstream_state: str) -> str:
+    """The name, on a downstream's vhost, of the shovel that pulls from ``upstream_state``."""
+    return f"puente-from-{upstream_state}"
 
 
 async def provision(broker: StateBroker) -> None:
@@ -381,58 +358,80 @@ async def provision(broker: StateBroker) -> None:
         await Declarer(channel).declare(broker.topology)
 
 
+def open_link(upstream: StateBroker, downstream: StateBroker) -> Credentials:
+    """The upstream's half of a link (idempotent; a new password each time): the queue of what
+    is addressed to the downstream, bound to ``puente.outbound``, and the link's user. Returns
+    the credentials to hand to the downstream's operator."""
+    management = upstream.node.management
+    queue, binding = link_declarations(downstream.state)
+    management.put_queue(upstream.vhost, queue.name, arguments={})
+    management.bind_queue(upstream.vhost, binding.exchange, binding.queue, binding.routing_key)
+    credentials = Credentials.generate(upstream.link_user(downstream))
+    management.put_user(credentials)
+    management.set_permissions(upstream.vhost, credentials.user, link_permissions(downstream.state))
+    return credentials
+
+
+def pull_link(
+    upstream: StateBroker,
+    downstream: StateBroker,
+    credentials: Credentials,
+    *,
+    reconnect_delay: float = 5,
+    prefetch: int = 1000,
+) -> None:
+    """The downstream's half of a link (idempotent): a dynamic shovel, on the downstream's
+    broker, from the upstream's ``puente.to.<DOWN>`` (as the link's user) to the
+    downstream's ``puente.federation``. Each message keeps its routing key (the downstream's
+    state code) and its properties; no header is added. ``ack-mode: on-confirm``: the
+    upstream forgets a message only once the downstream's broker confirmed it."""
+    local = "amqp:///" + urllib.parse.quote(downstream.vhost, safe="")
+    definition = {
+        "src-protocol": "amqp091",
+        "src-uri": upstream.node.amqp_url(credentials, upstream.vhost),
+        "src-queue": link_queue_name(downstream.state),
+        "src-prefetch-count": prefetch,
+        "dest-protocol": "amqp091",
+        "dest-uri": local,
+        "dest-exchange": FEDERATION_EXCHANGE,
+        "dest-add-forward-headers": False,
+        "ack-mode": "on-confirm",
+        "reconnect-delay": reconnect_delay,
+    }
+    downstream.node.management.set_parameter(
+        "shovel", downstream.vhost, shovel_name(upstream.state), definition
+    )
+
+
 def link(
     upstream: StateBroker, downstream: StateBroker, *, reconnect_delay: float = 5
 ) -> Credentials:
-    """Let ``downstream`` receive what ``upstream``'s gateway sends to it (idempotent).
-
-    On the upstream's node: the link's own federation user, with :func:`federation_permissions`
-    on the upstream's vhost (a new password each time). On the downstream's vhost: the
-    federation upstream named after the upstream state and the federation policy. Returns
-    the link user's credentials (they are also in the upstream's URI on the downstream).
-    """
-    up, down = upstream.node.management, downstream.node.management
-    credentials = Credentials.generate(upstream.federation_user(downstream))
-    up.put_user(credentials)
-    up.set_permissions(
-        upstream.vhost,
-        credentials.user,
-        federation_permissions(downstream.state, down.cluster_name(), downstream.vhost),
-    )
-    definition = {
-        "uri": upstream.node.amqp_url(credentials, upstream.vhost),
-        "exchange": OUTBOUND_EXCHANGE,
-        "ack-mode": "on-confirm",  # the upstream forgets a message once the downstream has it
-        "trust-user-id": False,
-        "max-hops": 1,
-        "reconnect-delay": reconnect_delay,
-    }
-    down.set_parameter("federation-upstream", downstream.vhost, upstream.state, definition)
-    down.set_policy(
-        downstream.vhost,
-        FEDERATION_POLICY,
-        pattern=f"^{re.escape(FEDERATION_EXCHANGE)}$",
-        apply_to="exchanges",
-        definition={"federation-upstream-set": "all"},
-    )
+    """Both halves of a link (:func:`open_link`, :func:`pull_link`): ``downstream`` receives
+    what ``upstream``'s gateway sends to it. Returns the link user's credentials."""
+    credentials = open_link(upstream, downstream)
+    pull_link(upstream, downstream, credentials, reconnect_delay=reconnect_delay)
     return credentials
 
 
 def unlink(upstream: StateBroker, downstream: StateBroker) -> None:
-    """Remove the link (its upstream and its user). Messages waiting in the upstream's
-    federation queue stay there until the queue is deleted by an operator."""
-    downstream.node.management.clear_parameter(
-        "federation-upstream", downstream.vhost, upstream.state
+    """Remove the link's shovel and user. The queue ``puente.to.<DOWN>`` stays on the
+    upstream, bound, with what waits in it: delete it once empty if the peer is gone for good
+    (then what is sent to that state goes to ``puente.unroutable``)."""
+    _ignore_missing(
+        lambda name: downstream.node.management.clear_parameter("shovel", downstream.vhost, name),
+        shovel_name(upstream.state),
     )
-    upstream.node.management.delete_user(upstream.federation_user(downstream))
+    _ignore_missing(upstream.node.management.delete_user, upstream.link_user(downstream))
 
 
 def link_status(downstream: StateBroker) -> dict[str, str]:
-    """The status of each of ``downstream``'s links, by upstream state (``running``, ...)."""
+    """The state of each of ``downstream``'s shovels, by upstream state (``running``,
+    ``starting``, ``terminated``)."""
+    prefix = shovel_name("")
     return {
-        str(entry["upstream"]): str(entry["status"])
-        for entry in downstream.node.management.federation_links(downstream.vhost)
-        if entry.get("exchange") == FEDERATION_EXCHANGE
+        str(entry["name"])[len(prefix) :]: str(entry.get("state"))
+        for entry in downstream.node.management.shovels(downstream.vhost)
+        if str(entry.get("name", "")).startswith(prefix)
     }
 
 
@@ -447,45 +446,39 @@ async def wait_for_links(
         if all(status.get(state) == "running" for state in wanted):
             return
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{downstream.state}'s federation links: {status}")
+            raise TimeoutError(f"{downstream.state}'s links: {status}")
         await asyncio.sleep(0.1)
 
 
 def suspend_link(upstream: StateBroker, downstream: StateBroker) -> None:
     """Cut one link as a network failure would: the upstream refuses the link's user and drops
-    its connection. What the upstream's gateway sends meanwhile waits in the upstream's
-    federation queue; the downstream retries every ``reconnect-delay`` seconds."""
-    user = upstream.federation_user(downstream)
+    its connection. What the upstream's gateway sends meanwhile waits in ``puente.to.<DOWN>``;
+    the shovel retries every ``reconnect-delay`` seconds."""
+    user = upstream.link_user(downstream)
     management = upstream.node.management
     management.clear_permissions(upstream.vhost, user)
-    management.close_user_connections(user, "federation link suspended by an operator")
+    management.close_user_connections(user, "link suspended by an operator")
 
 
 def resume_link(upstream: StateBroker, downstream: StateBroker) -> None:
-    """Restore a link cut by :func:`suspend_link`: the link reconnects by itself."""
-    management = upstream.node.management
-    management.set_permissions(
-        upstream.vhost,
-        upstream.federation_user(downstream),
-        federation_permissions(
-            downstream.state, downstream.node.management.cluster_name(), downstream.vhost
-        ),
+    """Restore a link cut by :func:`suspend_link`: the shovel reconnects by itself."""
+    upstream.node.management.set_permissions(
+        upstream.vhost, upstream.link_user(downstream), link_permissions(downstream.state)
     )
 
 
 def requeue_unroutable(broker: StateBroker, *, name: str = "puente-requeue-unroutable") -> None:
     """Send what waits in the state's ``puente.unroutable`` queue to ``puente.outbound`` again,
-    each with its routing key (the recipient state), once its link is up.
+    each with its routing key (the recipient state), once its link exists.
 
-    A dynamic shovel (the ``rabbitmq_shovel`` plugin) does it on the broker, acking each
-    message only once its new copy is confirmed, and deletes itself after as many messages as
-    the queue held when it started: a message still unroutable goes back to the queue, once.
+    A dynamic shovel does it on the broker, acking each message only once its new copy is
+    confirmed, and deletes itself after as many messages as the queue held when it started: a
+    message still unroutable goes back to the queue, once.
     """
-    management, vhost = broker.node.management, broker.vhost
-    local = "amqp:///" + urllib.parse.quote(vhost, safe="")
-    management.set_parameter(
+    local = "amqp:///" + urllib.parse.quote(broker.vhost, safe="")
+    broker.node.management.set_parameter(
         "shovel",
-        vhost,
+        broker.vhost,
         name,
         {
             "src-uri": local,
@@ -499,10 +492,10 @@ def requeue_unroutable(broker: StateBroker, *, name: str = "puente-requeue-unrou
 
 
 def deprovision(broker: StateBroker, peers: Iterable[StateBroker] = ()) -> None:
-    """Delete the state's vhost (its queues with them), its gateway user and the federation
-    users of its links with ``peers`` on its node. Missing ones are not an error."""
+    """Delete the state's vhost (its queues and shovels with it), its gateway user and the
+    users of its links to ``peers``. Missing ones are not an error."""
     management = broker.node.management
-    users = [broker.gateway.user] + [broker.federation_user(peer) for peer in peers]
+    users = [broker.gateway.user] + [broker.link_user(peer) for peer in peers]
     for user in users:
         _ignore_missing(management.delete_user, user)
     _ignore_missing(management.delete_vhost, broker.vhost)
@@ -516,20 +509,22 @@ def _ignore_missing(action: Any, name: str) -> None:
             raise
 
 
-def topology_drift(broker: StateBroker) -> list[str]:
-    """How the objects on the state's vhost differ from its declarations (empty: none).
+def topology_drift(broker: StateBroker, peers: Iterable[str] = ()) -> list[str]:
+    """How the objects on the state's vhost differ from its declarations, and from the link
+    declarations for ``peers`` (empty: none).
 
-    RabbitMQ refuses a redeclaration with other settings only for some arguments; this
-    compares every one, and that every binding exists.
+    RabbitMQ refuses a redeclaration with other settings, but bindings have none: this also
+    checks that every binding exists.
     """
     management, vhost = broker.node.management, broker.vhost
+    declarations = [*broker.topology]
+    for peer in peers:
+        declarations += link_declarations(peer)
     problems: list[str] = []
-    for declaration in broker.topology:
+    for declaration in declarations:
         try:
             if isinstance(declaration, Exchange):
-                found = management.get(
-                    f"/exchanges/{management.quote(vhost)}/{_q(declaration.name)}"
-                )
+                found = management.get(f"/exchanges/{_q(vhost)}/{_q(declaration.name)}")
                 expected: Mapping[str, object] = {
                     "type": declaration.kind.value,
                     "durable": True,

@@ -2,26 +2,22 @@
 
 Each state has its own broker (or a vhost of a shared one) holding these objects::
 
-    puente.outbound    topic exchange; the gateway publishes here, routing key = recipient
+    puente.outbound    direct exchange; the gateway publishes here, routing key = recipient
       |                state; its alternate exchange takes what no binding routes
       +- (alternate) -> puente.unroutable (fanout) -> queue puente.unroutable
-      '- federation queues bound by the peers' links (one per peer, made by RabbitMQ's
-         federation plugin on this broker; each peer pulls what is addressed to it, and
-         only that: see below)
+      '- <PEER> -> puente.to.<PEER>   one durable queue per peer, declared when the link to
+                                      that peer is set up (:func:`link_declarations`); the
+                                      peer's shovel takes it from there to the peer's broker
 
-    puente.federation  direct exchange, federated FROM every peer's puente.outbound
+    puente.federation  direct exchange: what the peers' shovels bring in (alternate exchange
+      |                puente.unroutable: nothing vanishes here either)
       '- <CC> -> puente.inbound.<CC>   quorum queue; x-delivery-limit; dead-letters
                                        (at-least-once) to puente.dead
     puente.dead        direct exchange
       '- <CC> -> puente.dead-letters.<CC>
 
-Nothing of Puente's own forwards a message between brokers: the federation links do (see
-``docs/deployment.md`` and :mod:`gateway.brokers`).
-
-``puente.outbound`` is a topic exchange although it routes like a direct one (a routing key is
-a state code: two capital letters, no dot, no wildcard): RabbitMQ checks *topic permissions*
-(on routing and binding keys) only on topic exchanges, and they are what keeps a peer's link
-from binding, and so pulling copies of, what is addressed to another state.
+Nothing of Puente's own forwards a message between brokers: RabbitMQ's dynamic shovels do
+(see ``docs/deployment.md`` and :mod:`gateway.brokers`).
 
 Every object is a frozen dataclass. :class:`Declarer` declares them on a channel; declaring a
 name again with other settings, in this process or against what the broker already holds,
@@ -63,6 +59,8 @@ __all__ = [
     "TopologyDrift",
     "dead_letter_queue_name",
     "inbound_queue_name",
+    "link_declarations",
+    "link_queue_name",
 ]
 
 OUTBOUND_EXCHANGE = "puente.outbound"
@@ -71,7 +69,7 @@ UNROUTABLE_EXCHANGE = "puente.unroutable"
 """The alternate exchange of :data:`OUTBOUND_EXCHANGE`: a message for no known peer."""
 UNROUTABLE_QUEUE = "puente.unroutable"
 FEDERATION_EXCHANGE = "puente.federation"
-"""Federated from the peers' :data:`OUTBOUND_EXCHANGE`; routes to this state's inbound queue."""
+"""Where the peers' shovels deliver; routes to this state's inbound queue."""
 DEAD_EXCHANGE = "puente.dead"
 """Takes what failed verification (published by the gateway) or passed the delivery limit."""
 REASON_HEADER = "x-puente-reason"
@@ -97,6 +95,19 @@ def dead_letter_queue_name(state: str) -> str:
     return f"puente.dead-letters.{_check_state(state)}"
 
 
+def link_queue_name(peer: str) -> str:
+    """The queue, on a sender's broker, of what waits for ``peer``'s shovel."""
+    return f"puente.to.{_check_state(peer)}"
+
+
+def link_declarations(peer: str) -> tuple[ClassicQueue, Binding]:
+    """What a state's broker holds for one peer: the queue of what is addressed to ``peer``,
+    bound to ``puente.outbound`` with the peer's state code (declared by the operator who
+    sets up the link, not by the gateway)."""
+    queue = ClassicQueue(link_queue_name(peer))
+    return queue, Binding(OUTBOUND_EXCHANGE, queue.name, peer)
+
+
 class TopologyDrift(PuenteError):
     """A name is already declared (here or on the broker) with other settings."""
 
@@ -106,7 +117,6 @@ class TopologyDrift(PuenteError):
 
 class ExchangeKind(StrEnum):
     DIRECT = "direct"
-    TOPIC = "topic"
     FANOUT = "fanout"
 
 
@@ -208,8 +218,12 @@ class Topology:
         inbound, dead = inbound_queue_name(state), dead_letter_queue_name(state)
         exchanges = (
             Exchange(UNROUTABLE_EXCHANGE, ExchangeKind.FANOUT),
-            Exchange(OUTBOUND_EXCHANGE, ExchangeKind.TOPIC, alternate_exchange=UNROUTABLE_EXCHANGE),
-            Exchange(FEDERATION_EXCHANGE, ExchangeKind.DIRECT),
+            Exchange(
+                OUTBOUND_EXCHANGE, ExchangeKind.DIRECT, alternate_exchange=UNROUTABLE_EXCHANGE
+            ),
+            Exchange(
+                FEDERATION_EXCHANGE, ExchangeKind.DIRECT, alternate_exchange=UNROUTABLE_EXCHANGE
+            ),
             Exchange(DEAD_EXCHANGE, ExchangeKind.DIRECT),
         )
         queues: tuple[Queue, ...] = (

@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aio_pika
-import pamqp.constants
 
 from gateway.brokers import (
     Credentials,
@@ -35,7 +33,6 @@ from gateway.brokers import (
     Node,
     StateBroker,
     deprovision,
-    federation_queue_prefix,
     link,
     provision,
     resume_link,
@@ -44,16 +41,12 @@ from gateway.brokers import (
 )
 from gateway.errors import TransportError
 from gateway.rabbit import RabbitTransport
+from gateway.topology import link_queue_name
 from gateway.transport import Delivery, Disposition, Handler
 
-PLUGINS = (
-    "rabbitmq_federation",
-    "rabbitmq_shovel",
-    "rabbitmq_management",
-    "rabbitmq_federation_management",
-)
+PLUGINS = ("rabbitmq_shovel", "rabbitmq_management", "rabbitmq_shovel_management")
 RECONNECT_DELAY = 1
-"""Seconds between a federation link's reconnection attempts in the tests (default 5)."""
+"""Seconds between a link's (shovel's) reconnection attempts in the tests (default 5)."""
 
 MAIN_NODE = Node(
     os.environ.get("PUENTE_TEST_RABBIT_NODE", "rabbit@localhost"),
@@ -186,28 +179,16 @@ class LocalNode:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-@contextmanager
-def any_names() -> Iterator[None]:
-    """Let aio-pika name any queue or exchange, as RabbitMQ does: pamqp refuses names outside
-    AMQP 0-9-1's domain, and the federation plugin's names hold ``->``. The broker judges."""
-    saved = dict(pamqp.constants.DOMAIN_REGEX)
-    anything = re.compile(".*", re.DOTALL)
-    pamqp.constants.DOMAIN_REGEX.update({"exchange-name": anything, "queue-name": anything})
-    try:
-        yield
-    finally:
-        pamqp.constants.DOMAIN_REGEX.update(saved)
-
-
 class StateFederation:
-    """States of one test, each in a vhost of a node, every pair linked both ways."""
+    """States of one test, each in a vhost of a node, every pair linked both ways (a shovel
+    each way)."""
 
     def __init__(self, *, delivery_limit: int | None = None) -> None:
         self.run = uuid.uuid4().hex[:10]
         self.delivery_limit = delivery_limit
         self.states: dict[str, StateBroker] = {}
         self.link_users: dict[tuple[str, str], Credentials] = {}
-        """The federation user of each link, by (upstream, downstream)."""
+        """The user of each link, by (upstream, downstream)."""
 
     def broker(self, state: str, node: Node = MAIN_NODE) -> StateBroker:
         """The (not yet provisioned) broker of ``state`` on ``node``."""
@@ -267,9 +248,9 @@ class StateFederation:
         return broker.node.amqp_url(broker.node.admin, broker.vhost)
 
     def federation_queue(self, upstream: str, downstream: str) -> str:
-        """The name of the queue on ``upstream``'s vhost where ``downstream``'s link waits."""
-        down = self.states[downstream]
-        return federation_queue_prefix(down.node.management.cluster_name(), down.vhost)
+        """The queue, on ``upstream``'s vhost, where what it sends to ``downstream`` waits."""
+        assert upstream in self.states
+        return link_queue_name(downstream)
 
     async def message_count(self, state: str, queue: str) -> int:
         """How many messages wait, ready, in a queue of ``state``'s vhost (asked over AMQP:
@@ -277,8 +258,7 @@ class StateFederation:
         connection = await aio_pika.connect(self.admin_url(state))
         async with connection:
             channel = await connection.channel()
-            with any_names():
-                declared = await channel.declare_queue(queue, passive=True)
+            declared = await channel.declare_queue(queue, passive=True)
             count = declared.declaration_result.message_count
             return int(count or 0)
 

@@ -1,6 +1,7 @@
-"""Federation links down and up: what is sent while a link is cut waits in the upstream broker
-and all of it arrives once the link is restored; what is sent before a link has ever been up
-waits in the sender's puente.unroutable until an operator sends it on."""
+"""Links down and up: what is sent while a link is cut, or before it has ever been up, waits in
+the sender's broker (puente.to.<PEER>) and all of it arrives once the link runs; what is sent
+to a state before its link was set up waits in puente.unroutable until an operator sends it
+on."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from collections.abc import Callable
 
 import pytest
 
-from gateway.brokers import Node, link_status, requeue_unroutable
-from gateway.topology import UNROUTABLE_QUEUE
+from gateway.brokers import Node, link_status, open_link, pull_link, requeue_unroutable
+from gateway.topology import UNROUTABLE_QUEUE, link_queue_name
 from tests.gateway.brokers import Received, StateFederation, running
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.asyncio]
@@ -63,33 +64,38 @@ async def test_a_cut_link_keeps_messages_upstream_until_restored(
     assert await federation.message_count("FR", UNROUTABLE_QUEUE) == 0
 
 
-async def test_what_is_sent_before_a_link_was_ever_up_waits_in_unroutable(
+async def test_what_is_sent_before_a_link_was_ever_up_waits_for_it(
     states: Callable[..., StateFederation],
 ) -> None:
     federation = states()
-    await federation.add("FR")
-    await federation.add("DE")
-    early = numbered("early", 30)
+    fr, de = await federation.add("FR"), await federation.add("DE")
+    unknown, early = numbered("before any link", 20), numbered("link never up yet", 30)
     received = Received()
     async with (
-        running(federation.transport("FR")) as fr,
+        running(federation.transport("FR")) as sender,
         running(federation.transport("DE"), received),
     ):
-        # No link from FR to DE yet: nothing on FR's broker routes DE. Confirmed all the
-        # same: the alternate exchange keeps them.
+        # Nothing on FR's broker knows DE yet: confirmed all the same, the alternate exchange
+        # keeps them.
+        for body in unknown:
+            await sender.publish("DE", body)
+        assert await federation.message_count("FR", UNROUTABLE_QUEUE) == len(unknown)
+
+        # FR's operator opens the link; DE's operator has not set up its shovel yet.
+        credentials = open_link(fr, de)
         for body in early:
-            await fr.publish("DE", body)
-        assert await federation.message_count("FR", UNROUTABLE_QUEUE) == len(early)
-
-        federation.link("FR", "DE")
-        await federation.wait_for_link("FR", "DE")
+            await sender.publish("DE", body)
+        assert await federation.message_count("FR", link_queue_name("DE")) == len(early)
         await asyncio.sleep(0.5)
-        assert received.bodies == []  # a new link does not look back
-        assert await federation.message_count("FR", UNROUTABLE_QUEUE) == len(early)
+        assert received.bodies == []
 
-        requeue_unroutable(federation.states["FR"])  # the operator's step
+        # DE's operator pulls: what waited flows; then what waited in unroutable is sent on.
+        pull_link(fr, de, credentials, reconnect_delay=1)
         await received.wait_for(early)
+        requeue_unroutable(fr)
+        await received.wait_for(unknown)
         await asyncio.sleep(0.3)
 
-    assert Counter(received.bodies) == Counter(early)
+    assert Counter(received.bodies) == Counter(early + unknown)
     assert await federation.message_count("FR", UNROUTABLE_QUEUE) == 0
+    assert await federation.message_count("FR", link_queue_name("DE")) == 0

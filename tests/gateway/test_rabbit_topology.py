@@ -22,6 +22,7 @@ from gateway.topology import (
     QuorumQueue,
     Topology,
     TopologyDrift,
+    link_declarations,
 )
 from tests.gateway.brokers import StateFederation, running
 
@@ -30,8 +31,8 @@ def test_a_states_topology() -> None:
     topology = Topology("FR", delivery_limit=3)
     assert topology.exchanges == (
         Exchange(UNROUTABLE_EXCHANGE, ExchangeKind.FANOUT),
-        Exchange(OUTBOUND_EXCHANGE, ExchangeKind.TOPIC, alternate_exchange=UNROUTABLE_EXCHANGE),
-        Exchange(FEDERATION_EXCHANGE, ExchangeKind.DIRECT),
+        Exchange(OUTBOUND_EXCHANGE, ExchangeKind.DIRECT, alternate_exchange=UNROUTABLE_EXCHANGE),
+        Exchange(FEDERATION_EXCHANGE, ExchangeKind.DIRECT, alternate_exchange=UNROUTABLE_EXCHANGE),
         Exchange(DEAD_EXCHANGE, ExchangeKind.DIRECT),
     )
     inbound = QuorumQueue("puente.inbound.FR", 3, DEAD_EXCHANGE, "FR")
@@ -56,6 +57,10 @@ def test_a_states_topology() -> None:
     assert (topology.inbound_queue, topology.dead_letter_queue) == (
         "puente.inbound.FR",
         "puente.dead-letters.FR",
+    )
+    assert link_declarations("DE") == (
+        ClassicQueue("puente.to.DE"),
+        Binding(OUTBOUND_EXCHANGE, "puente.to.DE", "DE"),
     )
     # Values: equal settings are equal declarations.
     assert Topology("FR", delivery_limit=3) == topology != Topology("FR")
@@ -104,7 +109,7 @@ async def test_the_same_name_with_other_settings_is_drift(
         with pytest.raises(TopologyDrift, match=r"puente\.inbound\.FR"):
             await declarer.queue(QuorumQueue("puente.inbound.FR", 9, DEAD_EXCHANGE, "FR"))
         with pytest.raises(TopologyDrift, match=r"puente\.outbound"):
-            await declarer.exchange(Exchange(OUTBOUND_EXCHANGE, ExchangeKind.TOPIC))
+            await declarer.exchange(Exchange(OUTBOUND_EXCHANGE, ExchangeKind.DIRECT))
 
     # Against the broker: RabbitMQ refuses the redeclaration; the gateway does not start.
     with pytest.raises(TopologyDrift, match="x-delivery-limit"):
@@ -134,6 +139,6 @@ async def test_an_exchange_declared_otherwise_by_someone_else_is_drift(
     connection = await aio_pika.connect(federation.admin_url("FR"))
     async with connection:
         channel = await connection.channel()
-        await channel.declare_exchange(OUTBOUND_EXCHANGE, "topic", durable=True)  # no AE
+        await channel.declare_exchange(OUTBOUND_EXCHANGE, "direct", durable=True)  # no AE
     with pytest.raises(TopologyDrift, match="alternate-exchange"):
         await federation.add("FR")

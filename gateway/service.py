@@ -30,6 +30,7 @@ up to the queue's delivery limit, after which the broker dead-letters the messag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import random
@@ -111,6 +112,8 @@ class GatewaySettings:
     retry_max: int = 3600
     retry_on_error: int = 5
     """Seconds before retrying a publish the broker did not confirm."""
+    inbox_batch: int = 100
+    """Deliveries judged in one transaction at most (group commit)."""
     relay_idle: float = 0.2
     """Seconds the relay sleeps when nothing is due (it is also woken on each enqueue)."""
 
@@ -176,11 +179,17 @@ class Gateway:
         self.clock = clock
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
         self._wake = asyncio.Event()
-        # SQLite allows one writer: serialise the inbox there instead of failing on locks.
-        self._inbox_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # SQLite has one writer at a time, and a waiting writer sleeps in steps of up to 100 ms:
+        # this process takes turns itself instead (the relay, the inbox, send()).
+        self._sqlite_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._waiting: list[tuple[Delivery, asyncio.Future[Disposition]]] = []
+        self._batcher: asyncio.Task[None] | None = None
 
     def session(self) -> AsyncSession:
         return AsyncSession(self.engine, expire_on_commit=False)
+
+    def _turn(self) -> contextlib.AbstractAsyncContextManager[Any]:
+        return self._sqlite_turn if self._sqlite_turn is not None else contextlib.nullcontext()
 
     # --- sending -------------------------------------------------------------------------
 
@@ -191,7 +200,7 @@ class Gateway:
 
     async def send(self, document: Document[Any]) -> OutboxMessage:
         """Seal ``document`` and commit it to the outbox on its own."""
-        async with self.session() as session:
+        async with self._turn(), self.session() as session:
             row = await self.enqueue(session, document)
             await session.commit()
         self._wake.set()
@@ -235,7 +244,7 @@ class Gateway:
         PUBLISHED), because a receipt may settle a row while its publish is in flight.
         """
         now = self.clock()
-        async with self.session() as session:
+        async with self._turn(), self.session() as session:
             due = (
                 await session.exec(
                     select(OutboxMessage)
@@ -250,7 +259,7 @@ class Gateway:
         expired = [row for row in due if now >= row.expires_at]
         live = [row for row in due if now < row.expires_at]
         outcomes = await self._publish_all(live)
-        async with self.session() as session:
+        async with self._turn(), self.session() as session:
             for row in expired:
                 await self._update_pending(
                     session, row, state=TransportState.EXPIRED, settled_at=now
@@ -347,11 +356,56 @@ class Gateway:
     # --- receiving -----------------------------------------------------------------------
 
     async def handle(self, delivery: Delivery) -> Disposition:
-        """Judge one delivery (module docstring); the transport applies the disposition."""
-        if self._inbox_lock is None:
-            return await self._handle(delivery)
-        async with self._inbox_lock:
-            return await self._handle(delivery)
+        """Judge one delivery (module docstring); the transport applies the disposition.
+
+        Deliveries that arrive together (a transport with concurrency > 1) are judged in one
+        transaction, committed once (group commit); if anything in a batch fails, the batch is
+        rolled back and its deliveries are judged one by one, so one bad item never sinks the
+        others.
+        """
+        future: asyncio.Future[Disposition] = asyncio.get_running_loop().create_future()
+        self._waiting.append((delivery, future))
+        if self._batcher is None or self._batcher.done():
+            self._batcher = asyncio.create_task(self._judge_waiting())
+        return await future
+
+    async def _judge_waiting(self) -> None:
+        while self._waiting:
+            batch = self._waiting[: self.settings.inbox_batch]
+            del self._waiting[: len(batch)]
+            async with self._turn():
+                results = await self._judge_batch([delivery for delivery, _ in batch])
+            for (_, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+
+    async def _judge_batch(self, batch: list[Delivery]) -> list[Disposition | BaseException]:
+        if len(batch) > 1:
+            now = self.clock()
+            try:
+                async with self.session() as session:
+                    results: list[Disposition | BaseException] = [
+                        await self._judge(
+                            session, delivery.body, hashlib.sha256(delivery.body).hexdigest(), now
+                        )
+                        for delivery in batch
+                    ]
+                    await session.commit()
+            except Exception:
+                log.info("a batch of %d deliveries failed; judging them one by one", len(batch))
+            else:
+                self._wake.set()
+                return results
+        singles: list[Disposition | BaseException] = []
+        for delivery in batch:
+            try:
+                singles.append(await self._handle(delivery))
+            except Exception as error:
+                singles.append(error)
+        return singles
 
     async def _handle(self, delivery: Delivery) -> Disposition:
         raw = delivery.body

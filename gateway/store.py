@@ -131,10 +131,19 @@ def make_engine(url: str) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(connection: Any, _record: Any) -> None:
+            # Transactions are begun below, not by the driver (it would begin them deferred).
+            connection.isolation_level = None
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin_immediate(connection: Any) -> None:
+            # A deferred transaction that reads, then writes, fails at once with "database is
+            # locked" when another writer came in between (WAL cannot upgrade it); an immediate
+            # one takes the write lock first and waits its turn (busy_timeout).
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

@@ -44,7 +44,7 @@ async def run(config: dict[str, Any]) -> None:
         directory=peers.directory,
         choose_key=peers.choose_key,
         engine=engine,
-        transport=RabbitTransport(config["amqp_url"], keys.state),
+        transport=RabbitTransport(config["amqp_url"], keys.state, concurrency=50),
         settings=GatewaySettings(retry_initial=3, retry_max=10, relay_idle=0.05),
     )
     stop = asyncio.Event()

@@ -1,13 +1,13 @@
 """The RabbitMQ transport: :class:`RabbitTransport`, the :class:`gateway.transport.Transport`
-of a node whose state has its own broker (or vhost), linked to its peers' brokers by exchange
-federation (:mod:`gateway.brokers`, ``docs/deployment.md``).
+of a node whose state has its own broker (or vhost), linked to its peers' brokers by dynamic
+shovels (:mod:`gateway.brokers`, ``docs/deployment.md``).
 
 Guarantees, and where each comes from:
 
 - **publish**: persistent message, ``mandatory``, on a channel with publisher confirms; it
-  returns only once the broker confirmed the message (stored on disk: a quorum or durable
-  queue, the alternate exchange's queue for a state with no link, or the upstream federation
-  queue of the recipient's link). A nack, a returned message, a lost connection or channel, or
+  returns only once the broker confirmed the message (stored on disk in ``puente.to.<PEER>``,
+  the queue the recipient's link takes it from, or in ``puente.unroutable`` for a state with
+  no link). A nack, a returned message, a lost connection or channel, or
   no confirm within ``confirm_timeout`` raises :class:`gateway.errors.TransportError`: the
   caller's outbox publishes it again later (receivers are idempotent by envelope hash). At
   most ``max_in_flight`` publishes await their confirms at once; more wait for a slot, so

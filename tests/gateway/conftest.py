@@ -12,7 +12,7 @@ from tests.gateway.brokers import MAIN_NODE, LocalNode, StateFederation, wait_fo
 
 @pytest.fixture(scope="session")
 def main_node() -> Node:
-    """The broker scripts/bootstrap starts, with the federation and management plugins."""
+    """The broker scripts/bootstrap starts, with the shovel and management plugins."""
     try:
         wait_for_management(MAIN_NODE, timeout=10)
     except (OSError, ManagementError) as error:

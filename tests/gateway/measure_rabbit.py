@@ -1,4 +1,4 @@
-"""Raw rates of the RabbitMQ transport between two states, through their federation link:
+"""Raw rates of the RabbitMQ transport between two states, through their link (a shovel):
 across two vhosts of the main broker, and across the main broker and a second node.
 
     .venv/bin/python -m tests.gateway.measure_rabbit [--n 20000] [--size 1024]

@@ -1,4 +1,4 @@
-"""States exchange envelopes through their brokers, linked by exchange federation: across
+"""States exchange envelopes through their brokers, linked by shovels: across
 vhosts of one node and across two nodes; unroutable messages are kept, never dropped."""
 
 from __future__ import annotations

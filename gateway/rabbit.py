@@ -11,7 +11,8 @@ Guarantees, and where each comes from:
   no confirm within ``confirm_timeout`` raises :class:`gateway.errors.TransportError`: the
   caller's outbox publishes it again later (receivers are idempotent by envelope hash). At
   most ``max_in_flight`` publishes await their confirms at once; more wait for a slot, so
-  under flow control or a slow broker ``publish`` waits instead of buffering without limit.
+  under flow control or a slow broker ``publish`` waits instead of buffering without limit,
+  and ``confirm_timeout`` bounds the whole wait.
 - **consume**: manual acks, prefetch ``prefetch``; the handler's :class:`Disposition` is
   applied in one place (:meth:`RabbitTransport._settle`): ACK acks; DEAD_LETTER publishes the
   body to ``puente.dead`` with the ``x-puente-reason`` header, awaits its confirm, then acks;
@@ -140,6 +141,8 @@ class RabbitTransport:
         self._handlers: set[asyncio.Task[Any]] = set()
         self.reconnects = 0
         """How many times a lost connection (either) was opened again (for metrics, tests)."""
+        self.in_flight = 0
+        """How many publishes await their confirm now (at most ``max_in_flight``)."""
 
     @property
     def state(self) -> str:
@@ -236,17 +239,21 @@ class RabbitTransport:
     async def _confirmed(
         self, exchange: aio_pika.abc.AbstractExchange, key: str, message: aio_pika.Message
     ) -> None:
-        """Publish and wait for the broker's confirm; TransportError if it does not come."""
-        async with self._in_flight:
-            try:
-                async with asyncio.timeout(self._confirm_timeout):
+        """Publish and wait for the broker's confirm, ``confirm_timeout`` at most (waiting for a
+        slot among the ``max_in_flight`` included); TransportError if it does not come."""
+        try:
+            async with asyncio.timeout(self._confirm_timeout), self._in_flight:
+                self.in_flight += 1
+                try:
                     confirmation = await exchange.publish(message, key, mandatory=True)
-            except TimeoutError as error:
-                raise TransportError(
-                    f"no confirm within {self._confirm_timeout} s for {exchange.name}/{key}"
-                ) from error
-            except _BROKER_ERRORS as error:
-                raise TransportError(f"not confirmed ({exchange.name}/{key}): {error!r}") from error
+                finally:
+                    self.in_flight -= 1
+        except TimeoutError as error:
+            raise TransportError(
+                f"no confirm within {self._confirm_timeout} s for {exchange.name}/{key}"
+            ) from error
+        except _BROKER_ERRORS as error:
+            raise TransportError(f"not confirmed ({exchange.name}/{key}): {error!r}") from error
         if not isinstance(confirmation, aiormq.spec.Basic.Ack):
             raise TransportError(f"not confirmed ({exchange.name}/{key}): {confirmation!r}")
 

@@ -168,6 +168,11 @@ class LocalNode:
         """Stop the node gracefully (``rabbitmqctl shutdown`` waits for the process to end)."""
         self._ctl("shutdown")
 
+    def block_publishers(self, blocked: bool = True) -> None:
+        """Raise (or clear) a memory alarm: the node blocks every publishing connection (the
+        flow control a broker short of memory applies)."""
+        self._ctl("set_vm_memory_high_watermark", "0" if blocked else "0.4")
+
     def restart(self) -> None:
         self.stop()
         self.start()

@@ -94,6 +94,8 @@ class ManagementError(PuenteError):
 
     def __init__(self, method: str, path: str, status: int, detail: str) -> None:
         self.status = status
+        # A refused shovel definition is echoed back, with the password in its URIs.
+        detail = re.sub(r"(amqps?://[^:/@\s]*:)[^@\s]*@", r"\1***@", detail)
         super().__init__(f"{method} {path}: HTTP {status}: {detail}")
 
 
@@ -189,10 +191,6 @@ class Management:
         result: list[dict[str, Any]] = self.get(f"/shovels/{self.quote(vhost)}")
         return result
 
-    def connections(self, user: str | None = None) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = self.get("/connections")
-        return [c for c in found if user is None or c.get("user") == user]
-
     # --- write ------------------------------------------------------------------------------
 
     def put_vhost(self, vhost: str) -> None:
@@ -238,12 +236,6 @@ class Management:
 
     def clear_parameter(self, component: str, vhost: str, name: str) -> None:
         self.request("DELETE", f"/parameters/{component}/{self.quote(vhost)}/{self.quote(name)}")
-
-    def set_policy(
-        self, vhost: str, name: str, *, pattern: str, apply_to: str, definition: object
-    ) -> None:
-        body = {"pattern": pattern, "apply-to": apply_to, "definition": definition, "priority": 0}
-        self.request("PUT", f"/policies/{self.quote(vhost)}/{self.quote(name)}", body)
 
     def close_user_connections(self, user: str, reason: str) -> None:
         """Close every connection of ``user`` on this node (tracked at once, not from stats)."""

@@ -11,7 +11,15 @@ from collections.abc import Callable
 
 import pytest
 
-from gateway.brokers import Node, link_status, open_link, pull_link, requeue_unroutable
+from gateway.brokers import (
+    Credentials,
+    ManagementError,
+    Node,
+    link_status,
+    open_link,
+    pull_link,
+    requeue_unroutable,
+)
 from gateway.topology import UNROUTABLE_QUEUE, link_queue_name
 from tests.gateway.brokers import Received, StateFederation, running
 
@@ -99,3 +107,23 @@ async def test_what_is_sent_before_a_link_was_ever_up_waits_for_it(
     assert Counter(received.bodies) == Counter(early + unknown)
     assert await federation.message_count("FR", UNROUTABLE_QUEUE) == 0
     assert await federation.message_count("FR", link_queue_name("DE")) == 0
+
+
+async def test_a_refused_link_definition_does_not_show_its_password(
+    states: Callable[..., StateFederation],
+) -> None:
+    federation = states()
+    fr = await federation.add("FR")
+    secret = Credentials.generate("someone")
+    definition = {
+        # The broker refuses the port and echoes the whole URI back, password included.
+        "src-uri": f"amqp://someone:{secret.password}@127.0.0.1:no-port/{fr.vhost}",
+        "src-queue": "puente.to.DE",
+        "dest-uri": "amqp://",
+        "dest-exchange": "puente.federation",
+    }
+    with pytest.raises(ManagementError) as refusal:
+        fr.node.management.set_parameter("shovel", fr.vhost, "refused", definition)
+    assert refusal.value.status == 400
+    assert "amqp://someone:***@127.0.0.1:no-port" in str(refusal.value)
+    assert secret.password not in str(refusal.value)

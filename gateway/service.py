@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel, col, select
@@ -260,10 +260,11 @@ class Gateway:
         live = [row for row in due if now < row.expires_at]
         outcomes = await self._publish_all(live)
         async with self._turn(), self.session() as session:
-            for row in expired:
+            if expired:
                 await self._update_pending(
-                    session, row, state=TransportState.EXPIRED, settled_at=now
+                    session, expired, state=TransportState.EXPIRED, settled_at=now
                 )
+            for row in expired:
                 session.add(
                     ExchangeEvent(
                         at=now,
@@ -274,40 +275,41 @@ class Gateway:
                     )
                 )
                 log.warning("envelope %s to %s expired", row.envelope_sha256, row.destination)
+            # One UPDATE per group of rows that get the same values (not one per row).
+            groups: dict[tuple[str, int, str | None], list[OutboxMessage]] = {}
             for row, error in zip(live, outcomes, strict=True):
-                if error is not None:
-                    await self._update_pending(
-                        session,
-                        row,
-                        last_error=error,
-                        next_attempt_at=now + self.settings.retry_on_error,
-                    )
-                elif row.is_receipt:
-                    await self._update_pending(
-                        session,
-                        row,
-                        state=TransportState.SENT,
-                        attempts=row.attempts + 1,
-                        published_at=row.published_at or now,
-                        settled_at=now,
-                    )
+                kind = "error" if error else "receipt" if row.is_receipt else "published"
+                groups.setdefault((kind, row.attempts, error), []).append(row)
+            for (kind, attempts, error), group in groups.items():
+                if kind == "error":
+                    values: dict[str, Any] = {
+                        "last_error": error,
+                        "next_attempt_at": now + self.settings.retry_on_error,
+                    }
+                elif kind == "receipt":
+                    values = {"state": TransportState.SENT, "settled_at": now}
                 else:
-                    await self._update_pending(
-                        session,
-                        row,
-                        state=TransportState.PUBLISHED,
-                        attempts=row.attempts + 1,
-                        published_at=row.published_at or now,
-                        next_attempt_at=now + backoff(row.attempts + 1, self.settings, self.rng),
-                    )
+                    values = {
+                        "state": TransportState.PUBLISHED,
+                        "next_attempt_at": now + backoff(attempts + 1, self.settings, self.rng),
+                    }
+                if kind != "error":
+                    values["attempts"] = attempts + 1
+                    values["published_at"] = func.coalesce(OutboxMessage.published_at, now)
+                await self._update_pending(session, group, **values)
             await session.commit()
         return sum(error is None for error in outcomes)
 
     @staticmethod
-    async def _update_pending(session: AsyncSession, row: OutboxMessage, **values: Any) -> None:
+    async def _update_pending(
+        session: AsyncSession, rows: list[OutboxMessage], **values: Any
+    ) -> None:
         await session.exec(
             update(OutboxMessage)
-            .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.state).in_(_PENDING))
+            .where(
+                col(OutboxMessage.id).in_([row.id for row in rows]),
+                col(OutboxMessage.state).in_(_PENDING),
+            )
             .values(**values)
         )
 

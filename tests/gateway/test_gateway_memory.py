@@ -312,3 +312,52 @@ async def test_the_business_hook_runs_in_the_inbox_transaction(cluster: Cluster)
     assert len(seen) == 1
     effects = select(func.count()).where(ExchangeEvent.kind == "business-effect")
     assert await count(py.engine, effects) == 1
+
+
+async def test_deliveries_arriving_together_are_judged_as_one_batch(cluster: Cluster) -> None:
+    # A transport with concurrency > 1 hands the gateway several deliveries at once; they are
+    # judged in one transaction, with the same outcome each would have alone.
+    ar, py = cluster.gateways["AR"], cluster.gateways["PY"]
+    documents = documents_between("AR", "PY")[:4]
+    rows = [await ar.send(document) for document in documents]
+    fed = cluster.federation
+    jti = "9a7f4c1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b"
+    first, replay = (
+        seal_envelope(
+            documents[0],
+            sender=fed.nodes["AR"].sender(0),
+            recipient=fed.nodes["PY"].recipient_key,
+            directory_version=1,
+            now=cluster.clock.now + offset,
+            jti=jti,
+        )
+        for offset in (0, 1)
+    )
+    bodies = [row.envelope for row in rows] + [rows[0].envelope, b"junk", first.token]
+    batch = [Delivery(body, redelivered=False, delivery_count=0) for body in bodies]
+    results = await asyncio.gather(*(py.handle(delivery) for delivery in batch))
+    assert [r.action for r in results] == [Action.ACK] * 5 + [Action.DEAD_LETTER, Action.ACK]
+    assert results[5].reason == "malformed"
+    replayed = await py.handle(Delivery(replay.token, redelivered=False, delivery_count=0))
+    assert (replayed.action, replayed.reason) == (Action.DEAD_LETTER, "replay")
+    stored = select(func.count()).select_from(InboxEnvelope)
+    assert await count(py.engine, stored) == 5  # four messages and the first of the pair, once
+    assert len(await outbox(py.engine, receipts=True)) == 5
+
+
+async def test_a_batch_with_a_failing_item_is_judged_one_by_one(cluster: Cluster) -> None:
+    ar, py = cluster.gateways["AR"], cluster.gateways["PY"]
+    rows = [await ar.send(document) for document in documents_between("AR", "PY")[:3]]
+    poisoned = rows[1].message_id
+
+    async def refuse_one(session: AsyncSession, opened: OpenedEnvelope) -> None:
+        if str(opened.document.header.message_id) == poisoned:
+            raise RuntimeError("this case cannot take it now")
+
+    py.on_accept = refuse_one
+    batch = [Delivery(row.envelope, redelivered=False, delivery_count=0) for row in rows]
+    results = await asyncio.gather(
+        *(py.handle(delivery) for delivery in batch), return_exceptions=True
+    )
+    assert [type(r).__name__ for r in results] == ["Disposition", "RuntimeError", "Disposition"]
+    assert await count(py.engine, select(func.count()).select_from(InboxEnvelope)) == 2

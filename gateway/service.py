@@ -37,7 +37,7 @@ import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -142,6 +142,28 @@ class _RecordingReplay:
             return False
         self.recorded = (iss, jti, keep_until)
         return True
+
+
+@dataclass
+class _Known:
+    """A batch's prefetched view of the inbox and the replay store."""
+
+    stored: set[str]
+    """Envelope hashes already in the inbox."""
+    seen: set[tuple[str, str]]
+    """(iss, jti) pairs already in the replay store and still kept."""
+    judged: set[str] = field(default_factory=set)
+    recorded: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _sender_of(delivery: Delivery) -> tuple[str, str] | None:
+    """(iss, jti) from an envelope's header, or None if the header does not parse (step 2
+    will reject it)."""
+    try:
+        header = parse_header(delivery.body.split(b".", 1)[0], frozenset(Suite))
+    except EnvelopeError:
+        return None
+    return header.iss, header.jti
 
 
 async def create_tables(engine: AsyncEngine) -> None:
@@ -389,9 +411,14 @@ class Gateway:
             now = self.clock()
             try:
                 async with self.session() as session:
+                    known = await self._known(session, batch, now)
                     results: list[Disposition | BaseException] = [
                         await self._judge(
-                            session, delivery.body, hashlib.sha256(delivery.body).hexdigest(), now
+                            session,
+                            delivery.body,
+                            hashlib.sha256(delivery.body).hexdigest(),
+                            now,
+                            known,
                         )
                         for delivery in batch
                     ]
@@ -426,11 +453,38 @@ class Gateway:
         self._wake.set()
         return disposition
 
-    async def _judge(self, session: AsyncSession, raw: bytes, sha: str, now: int) -> Disposition:
-        stored = await session.get(InboxEnvelope, sha)
-        if stored is not None:
-            return await self._redelivered(session, stored, now)
-        replay = _RecordingReplay(await self._jti_seen(session, raw, now))
+    async def _known(self, session: AsyncSession, batch: list[Delivery], now: int) -> _Known:
+        """What the database already holds for a batch, in two queries instead of two per
+        delivery."""
+        shas = [hashlib.sha256(delivery.body).hexdigest() for delivery in batch]
+        stored = await session.exec(
+            select(InboxEnvelope.envelope_sha256).where(
+                col(InboxEnvelope.envelope_sha256).in_(shas)
+            )
+        )
+        jtis = [pair[1] for pair in map(_sender_of, batch) if pair is not None]
+        seen = await session.exec(
+            select(ReplayEntry.iss, ReplayEntry.jti).where(
+                col(ReplayEntry.jti).in_(jtis), col(ReplayEntry.keep_until) >= now
+            )
+        )
+        return _Known(stored=set(stored.all()), seen={(iss, jti) for iss, jti in seen.all()})
+
+    async def _judge(
+        self, session: AsyncSession, raw: bytes, sha: str, now: int, known: _Known | None = None
+    ) -> Disposition:
+        # With a batch's prefetch, only an envelope stored earlier (or earlier in this batch)
+        # is looked up; otherwise one lookup each.
+        if known is None or sha in known.stored or sha in known.judged:
+            stored = await session.get(InboxEnvelope, sha)
+            if stored is not None:
+                return await self._redelivered(session, stored, now)
+        if known is not None:
+            known.judged.add(sha)
+            pair = _sender_of(Delivery(raw, False, 0))
+            replay = _RecordingReplay(pair in known.seen or pair in known.recorded)
+        else:
+            replay = _RecordingReplay(await self._jti_seen(session, raw, now))
         try:
             opened = open_envelope(
                 raw,
@@ -442,10 +496,9 @@ class Gateway:
                 max_bytes=self.settings.max_envelope_bytes,
             )
         except EnvelopeError as error:
+            self._record_jti(session, replay, known)
             return await self._rejected(session, raw, sha, error, now)
-        if replay.recorded is not None:
-            iss, jti, keep_until = replay.recorded
-            session.add(ReplayEntry(iss=iss, jti=jti, keep_until=keep_until))
+        self._record_jti(session, replay, known)
         if isinstance(opened.document.body, DeliveryReceipt):
             await self._settle(session, opened, raw, now)
             return Disposition.ack()
@@ -479,6 +532,17 @@ class Gateway:
             )
         )
         return Disposition.ack()
+
+    @staticmethod
+    def _record_jti(session: AsyncSession, replay: _RecordingReplay, known: _Known | None) -> None:
+        """Keep the (iss, jti) an envelope used, once it passed step 7 (even if a later step
+        failed): the specification records it there."""
+        if replay.recorded is None:
+            return
+        iss, jti, keep_until = replay.recorded
+        session.add(ReplayEntry(iss=iss, jti=jti, keep_until=keep_until))
+        if known is not None:
+            known.recorded.add((iss, jti))
 
     async def _jti_seen(self, session: AsyncSession, raw: bytes, now: int) -> bool:
         try:

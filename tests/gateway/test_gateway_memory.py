@@ -361,3 +361,25 @@ async def test_a_batch_with_a_failing_item_is_judged_one_by_one(cluster: Cluster
     )
     assert [type(r).__name__ for r in results] == ["Disposition", "RuntimeError", "Disposition"]
     assert await count(py.engine, select(func.count()).select_from(InboxEnvelope)) == 2
+
+
+async def test_a_forged_envelope_cannot_use_up_a_jti_within_a_batch(cluster: Cluster) -> None:
+    # A jti is only consumed by an envelope whose signature verified (step 7 comes after 5).
+    py = cluster.gateways["PY"]
+    fed = cluster.federation
+    genuine = seal_envelope(
+        documents_between("AR", "PY")[0],
+        sender=fed.nodes["AR"].sender(0),
+        recipient=fed.nodes["PY"].recipient_key,
+        directory_version=1,
+        now=cluster.clock.now,
+    )
+    header, payload, _ = genuine.token.split(b".")
+    forged = header + b"." + payload + b"." + b"A" * 86  # same header and jti, no valid signature
+    results = await asyncio.gather(
+        *(py.handle(Delivery(body, False, 0)) for body in (forged, genuine.token))
+    )
+    assert [(r.action, r.reason) for r in results] == [
+        (Action.DEAD_LETTER, "bad-signature"),
+        (Action.ACK, None),
+    ]

@@ -59,7 +59,7 @@ from crypto.jwk import (
     public_jwk,
 )
 from crypto.suites import Suite
-from crypto.trust import DecryptionKey, RecipientIdentity, SenderIdentity
+from crypto.trust import DecryptionKey, RecipientIdentity, SenderIdentity, suite_for
 
 Instant = int | datetime
 """A point in time: Unix seconds, or an aware datetime (converted to Unix seconds)."""
@@ -142,11 +142,9 @@ def _is_signature_purpose(purpose: Purpose) -> bool:
 
 def suite_of_public(key: PublicKey) -> Suite | None:
     """The suite an encryption key serves (None for an Ed25519 key)."""
-    if isinstance(key, x25519.X25519PublicKey):
-        return Suite.X25519
     if isinstance(key, ed25519.Ed25519PublicKey):
         return None
-    return Suite.MLKEM768_X25519
+    return suite_for(key)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Protocol
 from crypto.jwk import (
     EncryptionPrivateKey,
     EncryptionPublicKey,
-    HybridPrivateKey,
+    HybridPublicKey,
     SigningPrivateKey,
     SigningPublicKey,
     kid_of,
@@ -71,9 +71,14 @@ class RecipientIdentity:
         return cls(state, {key.kid: key for key in keys})
 
 
+def suite_for(key: EncryptionPublicKey) -> Suite:
+    """The suite an encryption public key serves: the one place this is decided."""
+    return Suite.MLKEM768_X25519 if isinstance(key, HybridPublicKey) else Suite.X25519
+
+
 def suite_of(key: EncryptionPrivateKey) -> Suite:
-    """The suite an encryption key serves."""
-    return Suite.MLKEM768_X25519 if isinstance(key, HybridPrivateKey) else Suite.X25519
+    """The suite an encryption private key serves."""
+    return suite_for(key.public_key())
 
 
 class DirectoryLookup(Protocol):

@@ -8,7 +8,7 @@ classification floor) are the body's :meth:`Body.check_header`.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from pydantic import ValidationInfo, field_validator
 
@@ -53,16 +53,9 @@ class Document(WireModel, Generic[BodyT]):
         body.check_header(header)
         return body
 
-    @property
-    def message_type(self) -> MessageType:
-        return self.header.message_type
-
     def to_json(self) -> bytes:
         """The document's canonical wire form: compact UTF-8 JSON, members in schema order."""
         return self.model_dump_json(exclude_none=True).encode()
-
-
-AnyDocument = Document[Any]
 
 
 def document_class(body_type: type[BodyT]) -> type[Document[BodyT]]:

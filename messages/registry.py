@@ -116,11 +116,6 @@ def parse_document(raw: bytes | str) -> Document[Any]:
         raise MalformedMessage.from_validation_error(error, tagged_union=True) from None
 
 
-def validate_document(document: Document[Any]) -> Document[Any]:
-    """Re-validate a document built in Python (e.g. by a workflow) through its wire form."""
-    return parse_document(document.to_json())
-
-
 def all_examples() -> list[Document[Any]]:
     """Realistic sample documents of every family, at least one of every message type."""
     return [

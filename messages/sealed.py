@@ -52,8 +52,3 @@ def _walk(value: object, path: str) -> Iterator[tuple[str, Sealed]]:
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             yield from _walk(item, f"{path}[{index}]")
-
-
-def sealed_paths(model: BaseModel) -> list[str]:
-    """The dotted paths of the sealed sections present in ``model``."""
-    return [path for path, _ in iter_sealed(model)]

@@ -148,6 +148,8 @@ class _RecordingReplay:
 class _Known:
     """A batch's prefetched view of the inbox and the replay store."""
 
+    senders: dict[str, tuple[str, str] | None]
+    """Each envelope's (iss, jti) by its hash, parsed once for the batch."""
     stored: set[str]
     """Envelope hashes already in the inbox."""
     seen: set[tuple[str, str]]
@@ -156,14 +158,33 @@ class _Known:
     recorded: set[tuple[str, str]] = field(default_factory=set)
 
 
-def _sender_of(delivery: Delivery) -> tuple[str, str] | None:
+def _sender_of(envelope: bytes) -> tuple[str, str] | None:
     """(iss, jti) from an envelope's header, or None if the header does not parse (step 2
     will reject it)."""
     try:
-        header = parse_header(delivery.body.split(b".", 1)[0], frozenset(Suite))
+        header = parse_header(envelope.split(b".", 1)[0], frozenset(Suite))
     except EnvelopeError:
         return None
     return header.iss, header.jti
+
+
+def _accepted(
+    opened: OpenedEnvelope, raw: bytes, now: int, log_index: int, receipt_sha256: str | None
+) -> InboxEnvelope:
+    """The inbox row of an accepted envelope."""
+    return InboxEnvelope(
+        envelope_sha256=opened.sha256,
+        iss=opened.header.iss,
+        jti=opened.header.jti,
+        received_at=now,
+        accepted=True,
+        message_id=str(opened.document.header.message_id),
+        message_type=str(opened.document.header.message_type),
+        document=opened.document.to_json(),
+        envelope=raw,
+        receipt_sha256=receipt_sha256,
+        log_index=log_index,
+    )
 
 
 async def create_tables(engine: AsyncEngine) -> None:
@@ -410,17 +431,12 @@ class Gateway:
         if len(batch) > 1:
             now = self.clock()
             try:
+                shas = [hashlib.sha256(delivery.body).hexdigest() for delivery in batch]
                 async with self.session() as session:
-                    known = await self._known(session, batch, now)
+                    known = await self._known(session, batch, shas, now)
                     results: list[Disposition | BaseException] = [
-                        await self._judge(
-                            session,
-                            delivery.body,
-                            hashlib.sha256(delivery.body).hexdigest(),
-                            now,
-                            known,
-                        )
-                        for delivery in batch
+                        await self._judge(session, delivery.body, sha, now, known)
+                        for delivery, sha in zip(batch, shas, strict=True)
                     ]
                     await session.commit()
             except Exception:
@@ -453,22 +469,28 @@ class Gateway:
         self._wake.set()
         return disposition
 
-    async def _known(self, session: AsyncSession, batch: list[Delivery], now: int) -> _Known:
+    async def _known(
+        self, session: AsyncSession, batch: list[Delivery], shas: list[str], now: int
+    ) -> _Known:
         """What the database already holds for a batch, in two queries instead of two per
         delivery."""
-        shas = [hashlib.sha256(delivery.body).hexdigest() for delivery in batch]
+        senders = {sha: _sender_of(d.body) for sha, d in zip(shas, batch, strict=True)}
         stored = await session.exec(
             select(InboxEnvelope.envelope_sha256).where(
                 col(InboxEnvelope.envelope_sha256).in_(shas)
             )
         )
-        jtis = [pair[1] for pair in map(_sender_of, batch) if pair is not None]
+        jtis = [pair[1] for pair in senders.values() if pair is not None]
         seen = await session.exec(
             select(ReplayEntry.iss, ReplayEntry.jti).where(
                 col(ReplayEntry.jti).in_(jtis), col(ReplayEntry.keep_until) >= now
             )
         )
-        return _Known(stored=set(stored.all()), seen={(iss, jti) for iss, jti in seen.all()})
+        return _Known(
+            senders=senders,
+            stored=set(stored.all()),
+            seen={(iss, jti) for iss, jti in seen.all()},
+        )
 
     async def _judge(
         self, session: AsyncSession, raw: bytes, sha: str, now: int, known: _Known | None = None
@@ -481,7 +503,7 @@ class Gateway:
                 return await self._redelivered(session, stored, now)
         if known is not None:
             known.judged.add(sha)
-            pair = _sender_of(Delivery(raw, False, 0))
+            pair = known.senders[sha]
             replay = _RecordingReplay(pair in known.seen or pair in known.recorded)
         else:
             replay = _RecordingReplay(await self._jti_seen(session, raw, now))
@@ -516,21 +538,7 @@ class Gateway:
             now,
             opened.document,
         )
-        session.add(
-            InboxEnvelope(
-                envelope_sha256=sha,
-                iss=opened.header.iss,
-                jti=opened.header.jti,
-                received_at=now,
-                accepted=True,
-                message_id=str(opened.document.header.message_id),
-                message_type=str(opened.document.header.message_type),
-                document=opened.document.to_json(),
-                envelope=raw,
-                receipt_sha256=receipt.envelope_sha256,
-                log_index=event,
-            )
-        )
+        session.add(_accepted(opened, raw, now, event, receipt.envelope_sha256))
         return Disposition.ack()
 
     @staticmethod
@@ -545,15 +553,14 @@ class Gateway:
             known.recorded.add((iss, jti))
 
     async def _jti_seen(self, session: AsyncSession, raw: bytes, now: int) -> bool:
-        try:
-            header = parse_header(raw.split(b".", 1)[0], frozenset(Suite))
-        except EnvelopeError:
+        pair = _sender_of(raw)
+        if pair is None:
             return False  # open_envelope will reject it at step 2
         entry = (
             await session.exec(
                 select(ReplayEntry).where(
-                    ReplayEntry.iss == header.iss,
-                    ReplayEntry.jti == header.jti,
+                    ReplayEntry.iss == pair[0],
+                    ReplayEntry.jti == pair[1],
                     col(ReplayEntry.keep_until) >= now,
                 )
             )
@@ -617,20 +624,7 @@ class Gateway:
         body = opened.document.body
         assert isinstance(body, DeliveryReceipt)  # noqa: S101 - checked by the caller
         event = await self._log(session, now, "receipt", body.envelope_sha256, opened.header.iss)
-        session.add(
-            InboxEnvelope(
-                envelope_sha256=opened.sha256,
-                iss=opened.header.iss,
-                jti=opened.header.jti,
-                received_at=now,
-                accepted=True,
-                message_id=str(opened.document.header.message_id),
-                message_type=str(opened.document.header.message_type),
-                document=opened.document.to_json(),
-                envelope=raw,
-                log_index=event,
-            )
-        )
+        session.add(_accepted(opened, raw, now, event, None))
         row = (
             await session.exec(
                 select(OutboxMessage).where(

@@ -463,7 +463,7 @@ def _b64(data: bytes) -> str:
     return b64url_encode(data).decode("ascii")
 
 
-def _kdf_header(secret: Secret, params: Argon2Params) -> dict[str, Any]:
+def kdf_header(secret: Secret, params: Argon2Params) -> dict[str, Any]:
     salt = _b64(os.urandom(_SALT_BYTES))
     if isinstance(secret, KeyFile):
         return {"name": "hkdf-sha256", "salt": salt}
@@ -476,7 +476,7 @@ def _kdf_header(secret: Secret, params: Argon2Params) -> dict[str, Any]:
     }
 
 
-def _wrapping_key(secret: Secret, kdf: Any) -> bytes:
+def wrapping_key(secret: Secret, kdf: Any) -> bytes:
     if not isinstance(kdf, dict) or not isinstance(kdf.get("salt"), str):
         raise KeyringError("ring file: bad kdf header")
     try:
@@ -559,10 +559,10 @@ def write_keyring(
     header: dict[str, Any] = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "kdf": _kdf_header(secret, params or Argon2Params()),
+        "kdf": kdf_header(secret, params or Argon2Params()),
     }
     nonce = os.urandom(_NONCE_BYTES)
-    sealed = AESGCM(_wrapping_key(secret, header["kdf"])).encrypt(
+    sealed = AESGCM(wrapping_key(secret, header["kdf"])).encrypt(
         nonce, _ring_plaintext(ring), _associated_data(header)
     )
     document = {**header, "nonce": _b64(nonce), "ciphertext": _b64(sealed)}
@@ -614,7 +614,7 @@ def read_keyring(path: Path, secret: Secret) -> Keyring:
         raise KeyringError(f"{path}: unsupported key ring version {document.get('version')!r}")
     if set(document) != {"format", "version", "kdf", "nonce", "ciphertext"}:
         raise KeyringError(f"{path}: unexpected members in the key ring header")
-    key = _wrapping_key(secret, document["kdf"])
+    key = wrapping_key(secret, document["kdf"])
     try:
         nonce = b64url_decode(str(document["nonce"]))
         sealed = b64url_decode(str(document["ciphertext"]))

@@ -264,3 +264,16 @@ def overdue(
         if awaited and due_at is not None and now > due_at:
             found.append(OverdueTimer(timer, due_at, REMEDY[timer]))
     return tuple(found)
+
+
+def next_due(case: MlaCase, policy: ServiceLevelPolicy = DEFAULT_POLICY) -> datetime | None:
+    """The earliest due date among the timers whose step is still awaited (None when nothing is
+    awaited or its clock is paused): what a node lists and sorts open cases by."""
+    due = due_dates(case, policy)
+    awaited = (
+        (due.ack_due, case.state is MlaState.TRANSMITTED),
+        (due.decision_due, case.state in _AWAITING_DECISION),
+        (due.execution_due, case.state in _AWAITING_EXECUTION),
+    )
+    dates = [due_at for due_at, waiting in awaited if waiting and due_at is not None]
+    return min(dates) if dates else None

@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from crypto.at_rest import DataKey
 from crypto.keys import Keyring, Purpose
 from crypto.suites import Suite
 from crypto.trust import RecipientKey, StaticDirectory
 from gateway.memory import InProcessNetwork
 from gateway.service import GatewaySettings, create_tables
-from gateway.store import make_engine
 from gateway.transport import Transport
 from messages.vocab import Family
 from national_node.node import Node, build_node
@@ -66,16 +67,15 @@ class LocalFederation:
 
 
 async def local_federation(
-    states: Iterable[str],
-    database_url: Callable[[str], str],
+    engines: dict[str, AsyncEngine],
     *,
     transport: Callable[[str], Transport] | None = None,
     gateway_settings: GatewaySettings | None = None,
 ) -> LocalFederation:
-    """Nodes for ``states``, each on the database ``database_url(state)`` (tables created), on
-    the in-process network unless ``transport(state)`` is given."""
+    """A node for each state of ``engines``, on its engine (tables created), on the in-process
+    network unless ``transport(state)`` is given."""
     now = int(time.time())
-    rings = {state: state_keyring(state, now) for state in states}
+    rings = {state: state_keyring(state, now) for state in engines}
     directory = directory_of(rings.values(), now)
     network = InProcessNetwork() if transport is None else None
 
@@ -84,7 +84,7 @@ async def local_federation(
 
     nodes = {}
     for state, ring in rings.items():
-        engine = make_engine(database_url(state))
+        engine = engines[state]
         await create_tables(engine)
         nodes[state] = build_node(
             state=state,

@@ -584,8 +584,10 @@ async def _refused(session: AsyncSession, opened: OpenedEnvelope, why: str, now:
     )
 
 
-async def get_case(session: AsyncSession, case_id: str) -> Case:
-    case = await session.get(Case, case_id)
+async def get_case(session: AsyncSession, case_id: str, *, for_update: bool = False) -> Case:
+    """A case by id; ``for_update`` locks its row until the transaction ends (PostgreSQL), so
+    two messages of one case are applied one after the other, never both to the same state."""
+    case = await session.get(Case, case_id, with_for_update=for_update)
     if case is None:
         raise CaseNotFound(case_id)
     return case

@@ -79,9 +79,11 @@ def family_router(family: Family) -> APIRouter:
     Writer = Annotated[Principal, Depends(require(FAMILY_WRITE[family]))]  # noqa: N806
     DraftBody = Annotated[MessageDraft, Body(openapi_examples=draft_examples(family))]  # noqa: N806
 
-    async def visible(session: SessionDep, case_id: str, principal: Principal) -> Case:
+    async def visible(
+        session: SessionDep, case_id: str, principal: Principal, *, for_update: bool = False
+    ) -> Case:
         try:
-            case = await get_case(session, case_id)
+            case = await get_case(session, case_id, for_update=for_update)
         except CaseNotFound:
             raise NOT_FOUND from None
         if case.family != str(family) or not may_see(principal, case):
@@ -145,7 +147,7 @@ def family_router(family: Family) -> APIRouter:
     async def write_draft(
         case_id: str, session: SessionDep, node: NodeDep, principal: Writer, draft: DraftBody
     ) -> DraftView:
-        case = await visible(session, case_id, principal)
+        case = await visible(session, case_id, principal, for_update=True)
         await save_draft(session, node.cases, case, draft)
         problems = await completeness(session, node.cases, case, draft, principal)
         view = draft_view(node.cases, case, principal, int(time.time()), problems, session)
@@ -156,7 +158,7 @@ def family_router(family: Family) -> APIRouter:
     async def send_draft(
         case_id: str, session: SessionDep, node: NodeDep, principal: Writer
     ) -> CaseDetail:
-        case = await visible(session, case_id, principal)
+        case = await visible(session, case_id, principal, for_update=True)
         draft = draft_of(node.cases, case)
         if draft is None:
             raise HTTPException(status.HTTP_409_CONFLICT, "this case has no draft")
@@ -170,7 +172,7 @@ def family_router(family: Family) -> APIRouter:
     async def send_message(
         case_id: str, session: SessionDep, node: NodeDep, principal: Writer, draft: DraftBody
     ) -> CaseDetail:
-        case = await visible(session, case_id, principal)
+        case = await visible(session, case_id, principal, for_update=True)
         return await _send(session, node, case, draft, principal)
 
     @router.post(
@@ -185,7 +187,7 @@ def family_router(family: Family) -> APIRouter:
         node: NodeDep,
         principal: Writer,
     ) -> CaseDetail:
-        case = await visible(session, case_id, principal)
+        case = await visible(session, case_id, principal, for_update=True)
         try:
             await local_event(session, node.cases, case, event, principal)
         except TransitionRefused as error:

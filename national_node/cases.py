@@ -528,7 +528,9 @@ async def receive(session: AsyncSession, ctx: CaseContext, opened: OpenedEnvelop
     now = ctx.clock()
     case = (
         await session.exec(
-            select(Case).where(Case.conversation_id == str(document.header.conversation_id))
+            select(Case)
+            .where(Case.conversation_id == str(document.header.conversation_id))
+            .with_for_update()
         )
     ).first()
     if case is None:

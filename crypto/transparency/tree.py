@@ -128,6 +128,17 @@ class LogTree:
         self._edge: list[bytes] = []
         self._load_edge(self._store.size())
 
+    def _load_edge(self, size: int) -> None:
+        """Read the right edge of the tree of ``size`` leaves from the store."""
+        if size > MAX_SIZE:
+            raise LogTreeError(f"the store holds {size} leaves, more than 2**64 - 1")
+        self._size = size
+        self._edge = [EMPTY_ROOT] * size.bit_length()
+        ids = [(level, (size >> level) - 1) for level in self._levels_of(size)]
+        if ids:
+            for (level, _), value in zip(ids, self._store.read(ids), strict=True):
+                self._edge[level] = value
+
     @classmethod
     def from_leaf_hashes(
         cls, leaf_hashes: Iterable[bytes], store: HashStore | None = None
@@ -218,16 +229,6 @@ class LogTree:
             raise
         return first
 
-    def _load_edge(self, size: int) -> None:
-        """Read the right edge of the tree of ``size`` leaves from the store."""
-        if size > MAX_SIZE:
-            raise LogTreeError(f"the store holds {size} leaves, more than 2**64 - 1")
-        self._size = size
-        self._edge = [EMPTY_ROOT] * size.bit_length()
-        ids = [(level, (size >> level) - 1) for level in self._levels_of(size)]
-        for (level, _), value in zip(ids, self._store.read(ids), strict=True):
-            self._edge[level] = value
-
     def _check_size(self, size: int | None) -> int:
         if size is None:
             return self._size
@@ -237,6 +238,8 @@ class LogTree:
 
     def _hashes(self, ranges: Sequence[Range]) -> list[bytes]:
         """The MTH of each range, reading all the nodes they need in one store call."""
+        if not ranges:
+            return []
         plans = [_range_nodes(start, end) for start, end in ranges]
         values = self._store.read([node for plan in plans for node in plan])
         hashes = []

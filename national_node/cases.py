@@ -31,6 +31,7 @@ from messages.lifecycle import apply
 from messages.mla.lifecycle import MlaCase
 from messages.mla.service_levels import DEFAULT_POLICY, ServiceLevelPolicy, next_due
 from messages.registry import BODY_OF, FAMILY_SPECS, parse_document
+from messages.types import CaseRef, Identifier, StateCode
 from messages.vocab import AuthorityRole, Family, MessageType
 from national_node.auth import Principal
 from national_node.sealing import EncryptedSection, seal_sections
@@ -131,8 +132,8 @@ class TransitionRefused(CaseProblem):
 class Recipient(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    state: str = Field(description="ISO 3166-1 alpha-2 code of the counterpart state")
-    authority_id: str
+    state: StateCode = Field(description="ISO 3166-1 alpha-2 code of the counterpart state")
+    authority_id: Identifier
     role: AuthorityRole
 
 
@@ -150,7 +151,7 @@ class MessageDraft(BaseModel):
     in_reply_to: uuid.UUID | None = Field(
         default=None, description="Default: the last message received in the case"
     )
-    case_ref: str | None = Field(default=None, description="Default: generated")
+    case_ref: CaseRef | None = Field(default=None, description="Default: generated")
     legal_basis: list[dict[str, Any]] | None = Field(
         default=None, description="Default: as in the case's previous message, or the family's"
     )

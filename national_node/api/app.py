@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from national_node.api.errors import COMMON_ERRORS, MAX_REQUEST_BYTES, install_error_handlers
 from national_node.api.routers import audit, auth, tokens, users
 from national_node.api.routers.cases import family_router
 from national_node.cases import CASE_FAMILIES
@@ -40,7 +41,10 @@ def create_app(node: Node, *, run_gateway: bool = True) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        responses=COMMON_ERRORS,
+        max_body_size=MAX_REQUEST_BYTES,
     )
+    install_error_handlers(app)
     app.state.node = node
     app.include_router(auth.router)
     app.include_router(tokens.router)

@@ -12,6 +12,8 @@ from sqlmodel import col, select
 
 from gateway.store import ExchangeEvent
 from national_node.api.deps import NodeDep, SessionDep, require
+from national_node.api.errors import RESPONDS_404
+from national_node.api.params import PRINTABLE, UNIX_SECONDS_MAX, UUID_PATTERN, CaseId
 from national_node.auth import Principal
 from national_node.roles import Permission
 from national_node.store import AccessRecord, Case, NodeEvent
@@ -20,6 +22,7 @@ from national_node.views import CaseDetail, CaseSummary, detail, summary
 router = APIRouter(prefix="/audit", tags=["audit"])
 Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+StateFilter = Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")]
 
 
 class ExchangeEventView(BaseModel):
@@ -53,8 +56,8 @@ class NodeEventView(BaseModel):
 async def cases(
     session: SessionDep,
     principal: Auditor,
-    family: Annotated[str | None, Query(max_length=32)] = None,
-    counterpart: Annotated[str | None, Query(max_length=2)] = None,
+    family: Annotated[str | None, Query(max_length=32, pattern=PRINTABLE)] = None,
+    counterpart: StateFilter = None,
     limit: Limit = 200,
 ) -> list[CaseSummary]:
     query = select(Case)
@@ -68,10 +71,13 @@ async def cases(
 
 
 @router.get(
-    "/cases/{case_id}", response_model=CaseDetail, summary="A case's timeline, without content"
+    "/cases/{case_id}",
+    response_model=CaseDetail,
+    responses=RESPONDS_404,
+    summary="A case's timeline, without content",
 )
 async def case_timeline(
-    case_id: str, session: SessionDep, node: NodeDep, principal: Auditor
+    case_id: CaseId, session: SessionDep, node: NodeDep, principal: Auditor
 ) -> CaseDetail:
     case = await session.get(Case, case_id)
     if case is None:
@@ -83,10 +89,10 @@ async def case_timeline(
 async def exchange(
     session: SessionDep,
     principal: Auditor,
-    kind: Annotated[str | None, Query(max_length=32)] = None,
-    peer: Annotated[str | None, Query(max_length=2)] = None,
-    reason: Annotated[str | None, Query(max_length=64)] = None,
-    since: Annotated[int | None, Query(ge=0)] = None,
+    kind: Annotated[str | None, Query(max_length=32, pattern=PRINTABLE)] = None,
+    peer: StateFilter = None,
+    reason: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
+    since: Annotated[int | None, Query(ge=0, le=UNIX_SECONDS_MAX)] = None,
     limit: Limit = 200,
 ) -> list[ExchangeEventView]:
     query = select(ExchangeEvent)
@@ -106,7 +112,7 @@ async def exchange(
 async def access(
     session: SessionDep,
     principal: Auditor,
-    case_id: Annotated[str | None, Query(max_length=64)] = None,
+    case_id: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
     limit: Limit = 200,
 ) -> list[AccessView]:
     query = select(AccessRecord)
@@ -120,7 +126,7 @@ async def access(
 async def events(
     session: SessionDep,
     principal: Auditor,
-    kind: Annotated[str | None, Query(max_length=32)] = None,
+    kind: Annotated[str | None, Query(max_length=32, pattern=PRINTABLE)] = None,
     limit: Limit = 200,
 ) -> list[NodeEventView]:
     query = select(NodeEvent)

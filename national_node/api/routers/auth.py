@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from national_node.api.deps import NodeDep, PrincipalDep, SessionDep
+from national_node.api.params import PRINTABLE
 from national_node.auth import check_password, new_token
 from national_node.roles import ROLE_PERMISSIONS, Role
 from national_node.store import ApiToken, NodeEvent, User
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 class Login(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+    username: str = Field(min_length=1, max_length=64, pattern=PRINTABLE)
     password: str = Field(min_length=1, max_length=256)
 
 

@@ -12,12 +12,14 @@ see (a prosecutor and another authority's MLA case) is answered 404, as if it di
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, status
 from sqlmodel import col, select
 
 from messages.vocab import Family
 from national_node.api.deps import NodeDep, SessionDep, require
+from national_node.api.errors import RESPONDS_404, RESPONDS_409
 from national_node.api.examples import draft_examples
+from national_node.api.params import PRINTABLE, CaseId
 from national_node.auth import Principal
 from national_node.cases import (
     CaseNotFound,
@@ -94,7 +96,7 @@ def family_router(family: Family) -> APIRouter:
     async def list_cases(
         session: SessionDep,
         principal: Reader,
-        state: Annotated[str | None, Query(max_length=64)] = None,
+        state: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
         overdue: Annotated[bool, Query(description="Only cases past a due date")] = False,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[CaseSummary]:
@@ -123,18 +125,28 @@ def family_router(family: Family) -> APIRouter:
         await session.commit()
         return await detail(session, node.cases, case, principal, int(time.time()))
 
-    @router.get("/{case_id}", response_model=CaseDetail, summary="A case and its timeline")
+    @router.get(
+        "/{case_id}",
+        response_model=CaseDetail,
+        responses=RESPONDS_404,
+        summary="A case and its timeline",
+    )
     async def read(
-        case_id: str, session: SessionDep, node: NodeDep, principal: Reader
+        case_id: CaseId, session: SessionDep, node: NodeDep, principal: Reader
     ) -> CaseDetail:
         case = await visible(session, case_id, principal)
         view = await detail(session, node.cases, case, principal, int(time.time()))
         await session.commit()  # the access records
         return view
 
-    @router.get("/{case_id}/draft", response_model=DraftView, summary="The draft and its check")
+    @router.get(
+        "/{case_id}/draft",
+        response_model=DraftView,
+        responses=RESPONDS_404,
+        summary="The draft and its check",
+    )
     async def read_draft(
-        case_id: str, session: SessionDep, node: NodeDep, principal: Writer
+        case_id: CaseId, session: SessionDep, node: NodeDep, principal: Writer
     ) -> DraftView:
         case = await visible(session, case_id, principal)
         draft = draft_of(node.cases, case)
@@ -143,9 +155,14 @@ def family_router(family: Family) -> APIRouter:
         await session.commit()
         return view
 
-    @router.put("/{case_id}/draft", response_model=DraftView, summary="Save a draft, check it")
+    @router.put(
+        "/{case_id}/draft",
+        response_model=DraftView,
+        responses=RESPONDS_404,
+        summary="Save a draft, check it",
+    )
     async def write_draft(
-        case_id: str, session: SessionDep, node: NodeDep, principal: Writer, draft: DraftBody
+        case_id: CaseId, session: SessionDep, node: NodeDep, principal: Writer, draft: DraftBody
     ) -> DraftView:
         case = await visible(session, case_id, principal, for_update=True)
         await save_draft(session, node.cases, case, draft)
@@ -154,9 +171,14 @@ def family_router(family: Family) -> APIRouter:
         await session.commit()
         return view
 
-    @router.post("/{case_id}/draft/send", response_model=CaseDetail, summary="Send the saved draft")
+    @router.post(
+        "/{case_id}/draft/send",
+        response_model=CaseDetail,
+        responses=RESPONDS_404 | RESPONDS_409,
+        summary="Send the saved draft",
+    )
     async def send_draft(
-        case_id: str, session: SessionDep, node: NodeDep, principal: Writer
+        case_id: CaseId, session: SessionDep, node: NodeDep, principal: Writer
     ) -> CaseDetail:
         case = await visible(session, case_id, principal, for_update=True)
         draft = draft_of(node.cases, case)
@@ -167,10 +189,11 @@ def family_router(family: Family) -> APIRouter:
     @router.post(
         "/{case_id}/messages",
         response_model=CaseDetail,
+        responses=RESPONDS_404 | RESPONDS_409,
         summary="Send a message in a case (an answer, a notice, ...)",
     )
     async def send_message(
-        case_id: str, session: SessionDep, node: NodeDep, principal: Writer, draft: DraftBody
+        case_id: CaseId, session: SessionDep, node: NodeDep, principal: Writer, draft: DraftBody
     ) -> CaseDetail:
         case = await visible(session, case_id, principal, for_update=True)
         return await _send(session, node, case, draft, principal)
@@ -178,11 +201,12 @@ def family_router(family: Family) -> APIRouter:
     @router.post(
         "/{case_id}/events/{event}",
         response_model=CaseDetail,
+        responses=RESPONDS_404 | RESPONDS_409,
         summary="Record a local event of the lifecycle (no message is sent)",
     )
     async def record_event(
-        case_id: str,
-        event: str,
+        case_id: CaseId,
+        event: Annotated[str, Path(max_length=64)],
         session: SessionDep,
         node: NodeDep,
         principal: Writer,

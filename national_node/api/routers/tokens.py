@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from national_node.api.deps import NodeDep, SessionDep, require
+from national_node.api.errors import RESPONDS_404
+from national_node.api.params import RowId
 from national_node.auth import Principal, new_token
 from national_node.roles import ROLE_PERMISSIONS, Permission
 from national_node.store import ApiToken, NodeEvent
@@ -92,8 +94,13 @@ async def mine(session: SessionDep, principal: Owner) -> list[TokenInfo]:
     return [_info(r) for r in rows.all()]
 
 
-@router.delete("/{token_id}", response_model=TokenInfo, summary="Revoke one of your tokens")
-async def revoke(token_id: int, session: SessionDep, principal: Owner) -> TokenInfo:
+@router.delete(
+    "/{token_id}",
+    response_model=TokenInfo,
+    responses=RESPONDS_404,
+    summary="Revoke one of your tokens",
+)
+async def revoke(token_id: RowId, session: SessionDep, principal: Owner) -> TokenInfo:
     row = await session.get(ApiToken, token_id)
     if row is None or row.user_id != principal.user_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such token")

@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from national_node.api.deps import SessionDep, require
+from national_node.api.errors import RESPONDS_404
+from national_node.api.params import RowId
 from national_node.auth import Principal
 from national_node.roles import Permission, Role
 from national_node.store import User
@@ -74,9 +76,14 @@ async def create_user(body: NewUser, session: SessionDep, principal: Admin) -> U
     return _view(user)
 
 
-@router.patch("/{user_id}", response_model=UserView, summary="Change a user's role or status")
+@router.patch(
+    "/{user_id}",
+    response_model=UserView,
+    responses=RESPONDS_404,
+    summary="Change a user's role or status",
+)
 async def update_user(
-    user_id: int, body: UserChange, session: SessionDep, principal: Admin
+    user_id: RowId, body: UserChange, session: SessionDep, principal: Admin
 ) -> UserView:
     user = await session.get(User, user_id)
     if user is None:

@@ -6,6 +6,8 @@ Pure and storage-independent (``docs/transparency.md`` is the specification):
   consistency proofs over a list of leaf hashes, and their verification
   (:func:`verify_inclusion`, :func:`verify_consistency`), which raise an error naming the
   failed check;
+- :mod:`crypto.transparency.proofs`: :class:`InclusionProof` and :class:`ConsistencyProof`,
+  proofs with their index and sizes, in their JSON form;
 - :mod:`crypto.transparency.tree`: :class:`LogTree`, an append-only tree over a
   :class:`HashStore` (hashes of complete subtrees), with ``O(log n)`` roots and proofs at any
   past size;
@@ -54,16 +56,25 @@ from crypto.transparency.merkle import (
     verify_inclusion,
 )
 from crypto.transparency.note import LogKey, LogSigner, WitnessKey, WitnessSigner
+from crypto.transparency.proofs import ConsistencyProof, InclusionProof
 from crypto.transparency.tree import HashStore, LogTree, MemoryHashStore
-from crypto.transparency.witness import MemoryWitnessState, WitnessState, witness
+from crypto.transparency.witness import (
+    AddCheckpoint,
+    MemoryWitnessState,
+    WitnessState,
+    witness,
+)
 
 __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
+    "AddCheckpoint",
     "Checkpoint",
+    "ConsistencyProof",
     "ConsistencyProofError",
     "Cosignature",
     "HashStore",
+    "InclusionProof",
     "InclusionProofError",
     "LogKey",
     "LogSigner",

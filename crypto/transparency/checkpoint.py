@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from crypto.transparency._encoding import b64decode_canonical, b64encode, parse_decimal
 from crypto.transparency.errors import NoteFormatError, NoteSignatureError
 from crypto.transparency.merkle import HASH_SIZE, MAX_SIZE
 from crypto.transparency.note import (
@@ -34,9 +35,6 @@ from crypto.transparency.note import (
     NoteSignature,
     WitnessKey,
     WitnessSigner,
-    b64decode_canonical,
-    b64encode,
-    parse_decimal,
     parse_note,
     verify_note,
 )

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 class ProofFailure(StrEnum):
     """Which check of a Merkle proof verification failed."""
 
+    MALFORMED = "malformed"
+    """A proof object is not in its exact form (members, integers, canonical base64)."""
     INDEX_OUT_OF_RANGE = "index-out-of-range"
     """The leaf index is not below the tree size."""
     SIZE_ORDER = "size-order"

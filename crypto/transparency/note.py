@@ -22,8 +22,6 @@ public key)>``.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from crypto.transparency._encoding import b64decode_canonical, b64encode
 from crypto.transparency.errors import NoteFormatError, NoteSignatureError
 
 SIGNATURE_PREFIX: Final = "\u2014 "
@@ -54,33 +53,6 @@ class SignatureType(IntEnum):
 
     ED25519 = 0x01
     COSIGNATURE_V1 = 0x04
-
-
-def b64decode_canonical(text: str, what: str) -> bytes:
-    """Standard base64 (RFC 4648 §4) with padding, in its one canonical form."""
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-    except (UnicodeEncodeError, binascii.Error) as error:
-        raise NoteFormatError(f"{what} is not base64") from error
-    if base64.b64encode(raw).decode("ascii") != text:
-        raise NoteFormatError(f"{what} is not canonical base64")
-    return raw
-
-
-def b64encode(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
-def parse_decimal(text: str, what: str, limit: int) -> int:
-    """ASCII decimal digits, no sign, no leading zero (except ``0`` itself), at most ``limit``."""
-    if not text or not text.isascii() or not text.isdigit():
-        raise NoteFormatError(f"{what} is not a decimal number")
-    if len(text) > 1 and text[0] == "0":
-        raise NoteFormatError(f"{what} has a leading zero")
-    value = int(text)
-    if value > limit:
-        raise NoteFormatError(f"{what} exceeds {limit}")
-    return value
 
 
 def is_valid_key_name(name: str) -> bool:

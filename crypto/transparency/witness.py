@@ -19,14 +19,20 @@
 
 The state (the latest checkpoint per origin) is behind :class:`WitnessState`, so that the node
 can keep it in its database; :class:`MemoryWitnessState` keeps it in memory.
+
+:class:`AddCheckpoint` is the request a log sends a witness, in the text form of tlog-witness
+(``old <size>``, one base64 proof hash per line, a blank line, the signed checkpoint), so that
+the same bytes can travel over HTTP or the broker.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Final, Protocol
 
+from crypto.transparency._encoding import b64decode_canonical, b64encode, parse_decimal
 from crypto.transparency.checkpoint import (
     Cosignature,
     SignedCheckpoint,
@@ -35,14 +41,60 @@ from crypto.transparency.checkpoint import (
 )
 from crypto.transparency.errors import (
     ConsistencyProofError,
+    NoteFormatError,
     SplitView,
     SplitViewReason,
     UnknownLog,
     WitnessConflict,
     WitnessError,
 )
-from crypto.transparency.merkle import EMPTY_ROOT, verify_consistency
-from crypto.transparency.note import LogKey, WitnessSigner, verify_note
+from crypto.transparency.merkle import EMPTY_ROOT, HASH_SIZE, MAX_SIZE, verify_consistency
+from crypto.transparency.note import (
+    MAX_NOTE_BYTES,
+    LogKey,
+    WitnessSigner,
+    verify_note,
+)
+
+MAX_PROOF_LINES: Final = 63
+"""A log MUST NOT send more proof lines than this (tlog-witness)."""
+
+
+@dataclass(frozen=True)
+class AddCheckpoint:
+    """A log's request to a witness: cosign ``checkpoint``, consistent with ``old_size`` by
+    ``proof`` (c2sp.org/tlog-witness, add-checkpoint body)."""
+
+    old_size: int
+    proof: tuple[bytes, ...]
+    checkpoint: bytes
+    """The signed checkpoint, as the log published it."""
+
+    def to_bytes(self) -> bytes:
+        lines = [f"old {self.old_size}", *(b64encode(h) for h in self.proof), ""]
+        return "\n".join(lines).encode() + b"\n" + self.checkpoint
+
+    @classmethod
+    def parse(cls, body: bytes) -> AddCheckpoint:
+        """Parse a request body strictly; the checkpoint itself is parsed by :func:`witness`."""
+        if len(body) > MAX_NOTE_BYTES + (MAX_PROOF_LINES + 1) * 64:
+            raise NoteFormatError("add-checkpoint request too large")
+        head, separator, checkpoint = body.partition(b"\n\n")
+        if not separator:
+            raise NoteFormatError("add-checkpoint: no blank line before the checkpoint")
+        try:
+            lines = head.decode("ascii").split("\n")
+        except UnicodeDecodeError as error:
+            raise NoteFormatError("add-checkpoint: the header is not ASCII") from error
+        if not lines[0].startswith("old "):
+            raise NoteFormatError("add-checkpoint: the first line is not 'old <size>'")
+        old_size = parse_decimal(lines[0][4:], "the old size", MAX_SIZE)
+        if len(lines) - 1 > MAX_PROOF_LINES:
+            raise NoteFormatError(f"add-checkpoint: more than {MAX_PROOF_LINES} proof lines")
+        proof = tuple(b64decode_canonical(line, "a proof line") for line in lines[1:])
+        if any(len(h) != HASH_SIZE for h in proof):
+            raise NoteFormatError("add-checkpoint: a proof line is not a 32-byte hash")
+        return cls(old_size, proof, checkpoint)
 
 
 class WitnessState(Protocol):

@@ -246,6 +246,7 @@ NON_CANONICAL = {
     "space in size": lambda t: t.replace("\n42\n", "\n 42\n"),
     "unicode digit": lambda t: t.replace("\n42\n", "\n4\u0662\n"),
     "size beyond 2**64": lambda t: t.replace("\n42\n", f"\n{2**64}\n"),
+    "size of 5,000 digits": lambda t: t.replace("\n42\n", "\n" + "9" * 5000 + "\n"),
     "root without padding": lambda t: t.replace("=\n", "\n", 1),
     "url-safe root": lambda t: t.replace(ROOT_B64, base64.urlsafe_b64encode(ROOT).decode()),
     "root of 31 bytes": lambda t: t.replace(ROOT_B64, base64.b64encode(ROOT[:31]).decode()),

@@ -31,6 +31,7 @@ from crypto.transparency.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from crypto.transparency.proofs import ConsistencyProof, InclusionProof
 from crypto.transparency.tree import LogTree
 
 VECTORS = Path(__file__).resolve().parents[2] / "docs" / "test-vectors" / "merkle"
@@ -431,3 +432,52 @@ def test_a_rewritten_history_fails_the_consistency_check(size: int, data: st.Dat
         return
     with pytest.raises(ConsistencyProofError):
         verify_consistency(old, tree.size, tree.consistency_proof(old), old_root, tree.root())
+
+
+# --- proofs as JSON values ----------------------------------------------------------------------
+
+
+def test_proof_objects_round_trip_and_verify() -> None:
+    case = INCLUSION[2]
+    inclusion = InclusionProof(case["leaf_index"], 8, tuple(hexes(case["proof"])))
+    assert InclusionProof.from_json(json.loads(json.dumps(inclusion.to_json()))) == inclusion
+    inclusion.verify(LEAF_HASHES[case["leaf_index"]], ROOTS[8])
+    with pytest.raises(InclusionProofError, match="root-mismatch"):
+        inclusion.verify(LEAF_HASHES[0], ROOTS[8])
+    case = CONSISTENCY[2]
+    consistency = ConsistencyProof(6, 8, tuple(hexes(case["proof"])))
+    assert ConsistencyProof.from_json(json.loads(json.dumps(consistency.to_json()))) == consistency
+    consistency.verify(ROOTS[6], ROOTS[8])
+    with pytest.raises(ConsistencyProofError, match="old-root-mismatch"):
+        consistency.verify(ROOTS[5], ROOTS[8])
+
+
+GOOD = InclusionProof(5, 8, tuple(hexes(INCLUSION[2]["proof"]))).to_json()
+MALFORMED_PROOFS: dict[str, Any] = {
+    "not an object": [5, 8],
+    "missing member": {"leaf_index": 5, "tree_size": 8},
+    "extra member": {**GOOD, "root": "x"},
+    "boolean index": {**GOOD, "leaf_index": True},
+    "float size": {**GOOD, "tree_size": 8.0},
+    "string size": {**GOOD, "tree_size": "8"},
+    "negative index": {**GOOD, "leaf_index": -1},
+    "size beyond uint64": {**GOOD, "tree_size": 2**64},
+    "path not a list": {**GOOD, "inclusion_path": "abc"},
+    "unpadded hash": {**GOOD, "inclusion_path": [GOOD["inclusion_path"][0].rstrip("=")]},
+    "url-safe hash": {**GOOD, "inclusion_path": ["-_" + GOOD["inclusion_path"][0][2:]]},
+}
+
+
+@pytest.mark.parametrize("value", list(MALFORMED_PROOFS.values()), ids=list(MALFORMED_PROOFS))
+def test_malformed_proof_objects_are_rejected(value: Any) -> None:
+    with pytest.raises(InclusionProofError) as caught:
+        InclusionProof.from_json(value)
+    assert caught.value.failure == "malformed"
+
+
+@pytest.mark.parametrize("element", ["AAAA", ROOTS[8].hex()], ids=["3 bytes", "hex (48 bytes)"])
+def test_a_proof_object_with_a_hash_of_another_length_says_so(element: str) -> None:
+    value = {"old_size": 1, "new_size": 2, "consistency_path": [element]}
+    with pytest.raises(ConsistencyProofError) as caught:
+        ConsistencyProof.from_json(value)
+    assert caught.value.failure == "hash-length"

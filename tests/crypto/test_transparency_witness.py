@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -11,6 +14,7 @@ from crypto.transparency.checkpoint import (
     Checkpoint,
     SignedCheckpoint,
     open_checkpoint,
+    parse_signed_checkpoint,
     sign_checkpoint,
     verify_cosignatures,
 )
@@ -26,7 +30,12 @@ from crypto.transparency.errors import (
 from crypto.transparency.merkle import EMPTY_ROOT, verify_consistency
 from crypto.transparency.note import LogSigner, WitnessSigner
 from crypto.transparency.tree import LogTree
-from crypto.transparency.witness import MemoryWitnessState, WitnessState, witness
+from crypto.transparency.witness import (
+    AddCheckpoint,
+    MemoryWitnessState,
+    WitnessState,
+    witness,
+)
 
 T0 = 1_767_225_600
 ORIGIN = "log.ar.puente.example/v1"
@@ -240,3 +249,51 @@ def test_consistency_from_the_first_cosigned_checkpoint_is_checked_end_to_end() 
         proof = tree.consistency_proof(old, size)
         verify_consistency(old, size, proof, tree.root(old), tree.root(size))
         peer.witness(checkpoint(tree, size), old, proof)
+
+
+# --- the add-checkpoint request (c2sp.org/tlog-witness) ------------------------------------------
+
+ADD_CHECKPOINT = json.loads(
+    (Path(__file__).resolve().parents[2] / "docs/test-vectors/merkle/signed-notes.json").read_text(
+        encoding="utf-8"
+    )
+)["add_checkpoint_request"]
+
+
+def test_the_tlog_witness_example_request() -> None:
+    body = ADD_CHECKPOINT["body"].encode()
+    request = AddCheckpoint.parse(body)
+    assert request.old_size == ADD_CHECKPOINT["old_size"]
+    assert len(request.proof) == ADD_CHECKPOINT["proof_lines"]
+    assert parse_signed_checkpoint(request.checkpoint).checkpoint.size == 20852163
+    assert request.to_bytes() == body
+
+
+def test_a_request_travels_as_bytes_and_is_witnessed() -> None:
+    tree = LogTree()
+    tree.extend(events(0, 100))
+    peer = Peer("witness.py.puente.example")
+    peer.witness(checkpoint(tree, 60), 0, [])
+    sent = AddCheckpoint(60, tuple(tree.consistency_proof(60)), checkpoint(tree)).to_bytes()
+    received = AddCheckpoint.parse(sent)
+    line = peer.witness(received.checkpoint, received.old_size, list(received.proof))
+    cosigned = open_checkpoint(received.checkpoint + line, origin=ORIGIN, log_keys=[LOG.public])
+    assert verify_cosignatures(cosigned, [peer.signer.public])
+
+
+MALFORMED_REQUESTS = {
+    "no blank line": b"old 0\n" + b"x" * 10,
+    "no old line": b"new 0\n\n",
+    "leading zero": b"old 01\n\n",
+    "negative": b"old -1\n\n",
+    "not ascii": "old 1\nØ\n\n".encode(),
+    "short hash": b"old 1\n" + base64.b64encode(b"\1" * 31) + b"\n\n",
+    "unpadded hash": b"old 1\n" + base64.b64encode(b"\1" * 32).rstrip(b"=") + b"\n\n",
+    "64 proof lines": b"old 1\n" + (base64.b64encode(b"\1" * 32) + b"\n") * 64 + b"\n",
+}
+
+
+@pytest.mark.parametrize("body", list(MALFORMED_REQUESTS.values()), ids=list(MALFORMED_REQUESTS))
+def test_malformed_requests_are_rejected(body: bytes) -> None:
+    with pytest.raises(NoteFormatError):
+        AddCheckpoint.parse(body)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from sqlmodel import col, select
@@ -162,6 +162,30 @@ class MessageDraft(BaseModel):
     attachments: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class FamilyRules(Protocol):
+    """What a family's workflow adds at the node to the schema and the lifecycle: checks and
+    completions of the messages it sends (national_node.workflows; the node passes them in its
+    CaseContext)."""
+
+    def check_new_case(self, ctx: CaseContext, draft: MessageDraft) -> None:
+        """Raise DraftInvalid if a case may not be opened with ``draft``."""
+
+    async def prepare(
+        self,
+        session: AsyncSession,
+        ctx: CaseContext,
+        case: Case,
+        draft: MessageDraft,
+        principal: Principal,
+        *,
+        sending: bool,
+    ) -> MessageDraft:
+        """The draft as the node sends it (what the node fills in), or DraftInvalid /
+        TransitionRefused naming what the node refuses. With ``sending``, what the node issues
+        for it is recorded in ``session``'s transaction."""
+        ...
+
+
 # --- case keys, facts ------------------------------------------------------------------------
 
 
@@ -174,6 +198,8 @@ class CaseContext:
     gateway: Gateway
     policy: ServiceLevelPolicy = DEFAULT_POLICY
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    rules: Mapping[Family, FamilyRules] = field(default_factory=dict)
+    """Each family's rules at the node, beyond the schema and the lifecycle."""
 
     def key_of(self, case: Case) -> CaseKey:
         return self.data_key.case_key(case.id, case.wrapped_key)
@@ -366,6 +392,8 @@ async def open_case(
         )
     if draft.recipient.state == ctx.state:
         raise DraftInvalid([FieldProblem("recipient.state", "a case is with another state")])
+    if (rules := ctx.rules.get(family)) is not None:
+        rules.check_new_case(ctx, draft)
     now = ctx.clock()
     case_id = str(uuid.uuid4())
     _, wrapped = ctx.data_key.new_case_key(case_id)
@@ -399,6 +427,21 @@ async def save_draft(
     session.add(case)
 
 
+async def _prepare(
+    session: AsyncSession,
+    ctx: CaseContext,
+    case: Case,
+    draft: MessageDraft,
+    principal: Principal,
+    *,
+    sending: bool,
+) -> MessageDraft:
+    rules = ctx.rules.get(Family(case.family))
+    if rules is None:
+        return draft
+    return await rules.prepare(session, ctx, case, draft, principal, sending=sending)
+
+
 async def completeness(
     session: AsyncSession,
     ctx: CaseContext,
@@ -409,11 +452,14 @@ async def completeness(
     """Every missing or invalid item of a draft, and whether the case may send it now."""
     now = ctx.clock()
     try:
+        draft = await _prepare(session, ctx, case, draft, principal, sending=False)
         document = validate(
             await assemble(session, ctx, case, draft, principal, now), Family(case.family)
         )
     except DraftInvalid as error:
         return error.problems
+    except TransitionRefused as error:
+        return [FieldProblem("message_type", str(error))]
     try:
         check_transition(ctx, case, document, now)
     except TransitionRefused as error:
@@ -431,6 +477,7 @@ async def send(
     """Validate, apply, store and enqueue a message of ``case``, all in ``session``'s
     transaction (the caller commits)."""
     now = ctx.clock()
+    draft = await _prepare(session, ctx, case, draft, principal, sending=True)
     document = validate(
         await assemble(session, ctx, case, draft, principal, now), Family(case.family)
     )

@@ -25,10 +25,19 @@ from gateway.rabbit import RabbitTransport
 from gateway.service import Gateway, GatewaySettings, KeySource, RecipientChooser
 from gateway.store import make_engine
 from gateway.transport import Transport
-from national_node.cases import CaseContext, receive
+from messages.vocab import Family
+from national_node.cases import CaseContext, FamilyRules, receive
 from national_node.settings import NodeSettings
+from national_node.workflows.repatriation import RULES as REPATRIATION_RULES
+from national_node.workflows.witness_protection import RULES as WITNESS_PROTECTION_RULES
 
 log = logging.getLogger(__name__)
+
+FAMILY_RULES: dict[Family, FamilyRules] = {
+    Family.REPATRIATION: REPATRIATION_RULES,
+    Family.WITNESS_PROTECTION: WITNESS_PROTECTION_RULES,
+}
+"""What each family's workflow adds to the generic case operations (national_node.workflows)."""
 
 
 class NodeConfigError(Exception):
@@ -94,7 +103,7 @@ def build_node(
         on_accept=on_accept,
         settings=gateway_settings,
     )
-    ctx = CaseContext(state=state, data_key=data_key, gateway=gateway)
+    ctx = CaseContext(state=state, data_key=data_key, gateway=gateway, rules=FAMILY_RULES)
     holder["ctx"] = ctx
     return Node(state=state, engine=engine, gateway=gateway, cases=ctx)
 

@@ -13,9 +13,11 @@ import httpx
 import psycopg
 import pytest
 import pytest_asyncio
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gateway.store import make_engine
+from national_node import auth
 from national_node.api.app import create_app
 from national_node.federation import LocalFederation, local_federation
 from national_node.roles import Role
@@ -23,6 +25,10 @@ from national_node.users import add_user
 
 STATES = ("AR", "BR", "PY")
 PASSWORD = "correct horse battery staple"
+
+# Every test adds a user of every role in every state: argon2id at a low cost keeps the suite
+# fast (the node's own parameters stay argon2-cffi's defaults, RFC 9106's low-memory option).
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 
 
 def authority_of(state: str, role: Role) -> str:

@@ -23,6 +23,7 @@ public key)>``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -60,11 +61,14 @@ def is_valid_key_name(name: str) -> bool:
     return bool(name) and "+" not in name and not any(c.isspace() for c in name)
 
 
+_CONTROL: Final = re.compile("[\x00-\x09\x0b-\x1f]")
+
+
 def _check_text(text: str, what: str) -> None:
-    """UTF-8 text without ASCII control characters other than newline."""
-    for c in text:
-        if c < " " and c != "\n":
-            raise NoteFormatError(f"{what} contains the control character U+{ord(c):04X}")
+    """Text without ASCII control characters other than newline."""
+    found = _CONTROL.search(text)
+    if found:
+        raise NoteFormatError(f"{what} contains the control character U+{ord(found[0]):04X}")
 
 
 def key_id(name: str, signature_type: SignatureType, public_key: bytes) -> bytes:
@@ -127,7 +131,10 @@ def parse_note(data: bytes | str) -> Note:
     the *last* blank line, every signature line ``— <valid name> <canonical base64 of at least
     five bytes>`` ending in a newline, at most :data:`MAX_SIGNATURES` of them.
     """
-    raw = data.encode() if isinstance(data, str) else data
+    try:
+        raw = data.encode() if isinstance(data, str) else data
+    except UnicodeEncodeError as error:  # lone surrogates
+        raise NoteFormatError("note is not valid Unicode") from error
     if len(raw) > MAX_NOTE_BYTES:
         raise NoteFormatError(f"note larger than {MAX_NOTE_BYTES} bytes")
     try:

@@ -78,12 +78,19 @@ class MemoryHashStore:
 
     def write(self, nodes: Sequence[tuple[NodeId, bytes]]) -> None:
         levels = self._levels
-        for (level, index), value in nodes:
-            if level == len(levels):
-                levels.append(bytearray())
-            if level > len(levels) or index * HASH_SIZE != len(levels[level]):
-                raise LogTreeError(f"node ({level}, {index}) written out of order")
-            levels[level] += value
+        for done, ((level, index), value) in enumerate(nodes):
+            if len(value) == HASH_SIZE:
+                if level < len(levels) and index * HASH_SIZE == len(levels[level]):
+                    levels[level] += value
+                    continue
+                if level == len(levels) and index == 0:
+                    levels.append(bytearray(value))
+                    continue
+            for (undo, _), _ in reversed(nodes[:done]):  # all of the batch or none
+                del levels[undo][-HASH_SIZE:]
+                if not levels[undo]:
+                    levels.pop()
+            raise LogTreeError(f"node ({level}, {index}) written out of order or not 32 bytes")
 
 
 def _range_nodes(start: int, end: int) -> list[NodeId]:
@@ -159,74 +166,52 @@ class LogTree:
     def _levels_of(size: int) -> list[int]:
         return [level for level in range(size.bit_length()) if size >> level & 1]
 
-    def _push(self, value: bytes, nodes: list[tuple[NodeId, bytes]]) -> None:
-        size = self._size
-        nodes.append(((0, size), value))
-        edge = self._edge
-        level = 0
-        while size >> level & 1:
-            value = hashlib.sha256(b"\x01" + edge[level] + value).digest()
-            level += 1
-            nodes.append(((level, size >> level), value))
-        if level == len(edge):
-            edge.append(value)
-        else:
-            edge[level] = value
-        self._size = size + 1
-
-    def _check_room(self, count: int) -> None:
-        if self._size + count > MAX_SIZE:
-            raise LogTreeError("the tree would exceed 2**64 - 1 leaves")
-
     def append_leaf_hash(self, leaf_hash: bytes) -> int:
         """Append one leaf hash; returns its index."""
-        if len(leaf_hash) != HASH_SIZE:
-            raise LogTreeError(f"a leaf hash is {HASH_SIZE} bytes, not {len(leaf_hash)}")
-        self._check_room(1)
-        index = self._size
-        nodes: list[tuple[NodeId, bytes]] = []
-        self._push(leaf_hash, nodes)
-        self._store.write(nodes)
-        return index
+        return self.extend_leaf_hashes((leaf_hash,))
 
     def append(self, entry: bytes) -> int:
         """Append one entry (leaf-hashed here); returns its index."""
-        self._check_room(1)
-        index = self._size
-        nodes: list[tuple[NodeId, bytes]] = []
-        self._push(hashlib.sha256(b"\x00" + entry).digest(), nodes)
-        self._store.write(nodes)
-        return index
+        return self.extend_leaf_hashes((hashlib.sha256(b"\x00" + entry).digest(),))
+
+    def extend(self, entries: Iterable[bytes]) -> int:
+        """Append entries (leaf-hashed here) in one store write; returns the index of the
+        first. If anything fails, nothing is appended."""
+        sha256 = hashlib.sha256
+        return self.extend_leaf_hashes(sha256(b"\x00" + entry).digest() for entry in entries)
 
     def extend_leaf_hashes(self, leaf_hashes: Iterable[bytes]) -> int:
-        """Append leaf hashes in one store write; returns the index of the first."""
-        first = self._size
+        """Append leaf hashes in one store write; returns the index of the first. If anything
+        fails (a hash of the wrong length, the store), nothing is appended."""
+        first = size = self._size
+        edge = self._edge
         nodes: list[tuple[NodeId, bytes]] = []
+        add = nodes.append
+        sha256 = hashlib.sha256
         try:
             for value in leaf_hashes:
                 if len(value) != HASH_SIZE:
                     raise LogTreeError(f"a leaf hash is {HASH_SIZE} bytes, not {len(value)}")
-                self._check_room(1)
-                self._push(value, nodes)
+                if size == MAX_SIZE:
+                    raise LogTreeError("the tree would exceed 2**64 - 1 leaves")
+                add(((0, size), value))
+                # Each trailing 1 bit of the size is a complete subtree on the right edge that
+                # the new leaf's subtree now completes into one twice as large.
+                level = 0
+                while size >> level & 1:
+                    value = sha256(b"\x01" + edge[level] + value).digest()
+                    level += 1
+                    add(((level, size >> level), value))
+                if level == len(edge):
+                    edge.append(value)
+                else:
+                    edge[level] = value
+                size += 1
             self._store.write(nodes)
         except BaseException:
             self._load_edge(first)  # forget the batch: it was not written
             raise
-        return first
-
-    def extend(self, entries: Iterable[bytes]) -> int:
-        """Append entries (leaf-hashed here) in one store write; returns the index of the
-        first."""
-        first = self._size
-        nodes: list[tuple[NodeId, bytes]] = []
-        try:
-            for entry in entries:
-                self._check_room(1)
-                self._push(hashlib.sha256(b"\x00" + entry).digest(), nodes)
-            self._store.write(nodes)
-        except BaseException:
-            self._load_edge(first)  # forget the batch: it was not written
-            raise
+        self._size = size
         return first
 
     def _check_size(self, size: int | None) -> int:

@@ -20,6 +20,8 @@ from crypto.transparency.merkle import (
 )
 from crypto.transparency.tree import HashStore, LogTree, MemoryHashStore, NodeId
 
+LEAF_7 = leaf_hash(b"entry 7")
+
 
 def entries(start: int, stop: int) -> list[bytes]:
     return [b"entry %d" % i for i in range(start, stop)]
@@ -230,18 +232,30 @@ def test_a_failed_store_write_leaves_the_tree_as_it_was() -> None:
     with pytest.raises(OSError, match="disk full"):
         tree.extend(entries(7, 20))
     assert (tree.size, tree.root(), store.size()) == (7, before, 7)
+    for append in (lambda: tree.append(b"entry 7"), lambda: tree.append_leaf_hash(LEAF_7)):
+        store.fail = True
+        with pytest.raises(OSError, match="disk full"):
+            append()
+        assert (tree.size, tree.root(), store.size()) == (7, before, 7)
     tree.extend(entries(7, 20))
     assert tree.root() == root_hash([leaf_hash(e) for e in entries(0, 20)])
 
 
-def test_the_memory_store_refuses_gaps_and_unknown_nodes() -> None:
+def test_the_memory_store_refuses_gaps_and_unknown_nodes_and_writes_all_or_nothing() -> None:
     store = MemoryHashStore()
     store.write([((0, 0), b"\1" * 32)])
     with pytest.raises(LogTreeError, match="written out of order"):
         store.write([((0, 2), b"\2" * 32)])
     with pytest.raises(LogTreeError, match="written out of order"):
         store.write([((2, 0), b"\2" * 32)])
-    with pytest.raises(LogTreeError, match=r"node \(0, 1\) is not stored"):
-        store.read([(0, 1)])
+    with pytest.raises(LogTreeError, match="not 32 bytes"):
+        store.write([((0, 1), b"\2" * 31)])
+    with pytest.raises(LogTreeError, match=r"node \(0, 3\) written out of order"):
+        store.write([((0, 1), b"\2" * 32), ((1, 0), b"\3" * 32), ((0, 3), b"\4" * 32)])
+    assert store.size() == 1
+    store.write([((0, 1), b"\2" * 32), ((1, 0), b"\3" * 32)])
+    assert store.read([(0, 1), (1, 0)]) == [b"\2" * 32, b"\3" * 32]
+    with pytest.raises(LogTreeError, match=r"node \(0, 2\) is not stored"):
+        store.read([(0, 2)])
     with pytest.raises(LogTreeError, match=r"node \(3, 0\) is not stored"):
         store.read([(3, 0)])

@@ -8,7 +8,9 @@ from national_node.cli.demo import demo
 from national_node.cli.directory import directory_app
 from national_node.cli.envelope import envelope_app
 from national_node.cli.keys import keys_app
+from national_node.cli.node import node_app
 from national_node.cli.schema import schema_app
+from national_node.cli.users import user_app
 
 app = typer.Typer(
     name="puente",
@@ -20,6 +22,8 @@ app.add_typer(schema_app, name="schema")
 app.add_typer(envelope_app, name="envelope")
 app.add_typer(keys_app, name="keys")
 app.add_typer(directory_app, name="directory")
+app.add_typer(node_app, name="node")
+app.add_typer(user_app, name="user")
 app.command()(demo)
 
 

@@ -1,109 +1,92 @@
-"""``puente demo``: a tour of the shared schema and its lifecycles.
+"""``puente demo``: a federation of three states (AR, BR, PY) on this machine, seeded with
+realistic cases of every family, served until Ctrl-C. See :mod:`national_node.demo`.
 
-Until the national node exists this demonstrates the schema: it walks the example case of every
-family through its lifecycle, shows which parts of each message are sealed and who may read
-them, and shows the legal rules refusing invalid messages.
+Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 the demo could not start (the message says why).
 """
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import Any
+import asyncio
+import time
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from messages.document import Document
-from messages.errors import IllegalTransition, MalformedMessage
-from messages.header import SCHEMA_VERSION
-from messages.lifecycle import apply
-from messages.registry import BODIES, FAMILY_SPECS, all_examples, parse_document
-from messages.sealed import iter_sealed
-from messages.vocab import Family
+from national_node.cli.keys import fail
+from national_node.demo import DEFAULT_PORT_BASE, STATES, DemoError, DemoOptions, running_demo
+from national_node.serving import ServingError, stop_on_signals
 
 
-def _walk_family(family: Family) -> None:
-    spec = FAMILY_SPECS[family]
-    conversations = spec.example_conversations()
-    for number, conversation in enumerate(conversations):
-        first = conversation[0].header
-        typer.secho(
-            f"\n== {family}: {first.sender.state} ↔ {first.recipient.state}, case {first.case_ref}",
-            bold=True,
-        )
-        case = spec.new_case()
-        path = [str(case.state)]
-        for document in conversation:
-            header = document.header
-            before = case.state
-            try:
-                case = apply(spec.lifecycle, case, document, now=header.sent_at)
-            except IllegalTransition as error:  # the examples are tested; this is a guard rail
-                typer.secho(f"   {error}", fg="red")
-                break
-            if case.state != before:
-                path.append(str(case.state))
-            if number > 0:
-                continue  # the first case of each family in full, the others as a path
-            move = f"{before} → {case.state}" if before != case.state else f"{case.state}"
-            typer.echo(
-                f"  {_when(header.sent_at)}  {header.sender.state}→{header.recipient.state}  "
-                f"{header.message_type:<30} {move:<40} {_sealed_summary(document)}"
-            )
-        if number > 0:
-            typer.echo(f"  {len(conversation)} messages: {' → '.join(path)}")
+def demo(
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Keep the nodes' SQLite databases here (default: a temporary directory, "
+            "deleted on exit). Databases left by an earlier demo there are replaced.",
+        ),
+    ] = None,
+    port_base: Annotated[
+        int,
+        typer.Option(min=1, max=65533, help="AR's API port; BR and PY take the next two."),
+    ] = DEFAULT_PORT_BASE,
+    host: Annotated[str, typer.Option(help="The address the APIs listen on.")] = "127.0.0.1",
+    amqp_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Exchange over RabbitMQ instead of in process: an administrator's URL, e.g. "
+            "amqp://guest:guest@127.0.0.1:5672/ (a vhost per state, linked by shovels, "
+            "deleted on exit; needs the management and shovel plugins).",
+        ),
+    ] = None,
+    management_port: Annotated[
+        int, typer.Option(min=1, max=65535, help="With --amqp-url: the management API's port.")
+    ] = 15672,
+) -> None:
+    """Run a demo federation of AR, BR and PY nodes, seeded with cases of every family.
 
-
-def _sealed_summary(document: Document[Any]) -> str:
-    sections = list(iter_sealed(document))
-    if not sections:
-        return ""
-    readers = sorted({role.value for _, section in sections for role in section.AUDIENCE})
-    return f"[{len(sections)} sealed, for {', '.join(readers)}]"
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
-def _show_rejections(documents: list[Document[Any]]) -> None:
-    typer.secho("\n== The schema refuses what the law does not allow", bold=True)
-    refusal = next(d for d in documents if d.header.message_type == "RefusalNotice")
-    wire = json.loads(refusal.to_json())
-    wire["header"]["legal_basis"] = [{"basis": "UNTOC_ART18"}]
-    wire["body"]["grounds"] = ["BANK_SECRECY"]
-    _try("a refusal on bank-secrecy grounds under UNTOC art. 18", wire)
-    request = next(d for d in documents if d.header.message_type == "WPCooperationRequest")
-    wire = json.loads(request.to_json())
-    wire["header"]["classification"] = "RESTRICTED"
-    _try("a witness-protection message marked RESTRICTED", wire)
-    wire = json.loads(request.to_json())
-    wire["header"]["recipient"]["state"] = "XX"
-    _try("a message to a state that does not exist", wire)
-
-
-def _try(label: str, wire: dict[str, Any]) -> None:
+    Each node's API is served on its own port (OpenAPI documentation at /docs); the cases are
+    the shared schema's sample conversations, replayed message by message through the API.
+    Prints each node's URL and the demo accounts, then 'ready'. Ctrl-C stops it.
+    """
+    options = DemoOptions(
+        directory=directory,
+        host=host,
+        port_base=port_base,
+        amqp_url=amqp_url,
+        management_port=management_port,
+    )
     try:
-        parse_document(json.dumps(wire))
-    except MalformedMessage as error:
-        typer.echo(f"  {label}:")
-        for problem in error.problems:
-            typer.secho(f"    {problem}", fg="yellow")
-    else:  # pragma: no cover - would be a schema defect
-        typer.secho(f"  {label}: ACCEPTED (schema defect)", fg="red")
+        asyncio.run(_run(options))
+    except (DemoError, ServingError) as error:
+        fail(str(error))
+    typer.echo("demo stopped")
 
 
-def demo() -> None:
-    """Tour the shared schema: example cases of every family walked through their lifecycles."""
-    documents = all_examples()
-    typer.secho(
-        f"Puente shared schema {SCHEMA_VERSION}: {len(BODIES)} message types in "
-        f"{len(Family)} families; {len(documents)} example documents.",
-        bold=True,
-    )
-    for family in FAMILY_SPECS:
-        _walk_family(family)
-    _show_rejections(documents)
-    typer.echo(
-        "\nJSON Schemas: docs/schema/   examples: docs/examples/   catalogue: docs/messages.md"
-    )
+async def _run(options: DemoOptions) -> None:
+    started = time.monotonic()
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    typer.echo(f"Puente demo: the nodes of {', '.join(STATES)}, seeded with the shared schema's")
+    typer.echo("sample cases, each message sent through the API by its sender's user:")
+    async with running_demo(options, progress=typer.echo) as running:
+        typer.echo(f"\nNodes (SQLite in {running.directory}, {running.transport}):")
+        for state, url in running.urls.items():
+            typer.echo(f"  {state}  {url}    API documentation: {url}/docs")
+        typer.echo(
+            "\nDemo accounts (the same usernames at every node; POST /auth/login with "
+            '{"username": ..., "password": ...}):'
+        )
+        typer.echo(f"  {'state':<6}{'username':<19}{'password':<29}authority")
+        for account in running.accounts:
+            typer.echo(
+                f"  {account.state:<6}{account.username:<19}{account.password:<29}"
+                f"{account.authority_id}"
+            )
+        typer.echo(
+            f"\nready in {time.monotonic() - started:.1f} s: {len(running.urls)} nodes, "
+            f"{len(running.cases)} cases (Ctrl-C stops the demo)"
+        )
+        await stop.wait()
+        typer.echo("stopping...")

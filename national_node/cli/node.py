@@ -15,11 +15,14 @@ import asyncio
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from crypto.at_rest import DataKey, write_data_key
@@ -60,18 +63,44 @@ ConfigOption = Annotated[
 def settings_from(config: Path | None, **overrides: Any) -> NodeSettings:
     """The node's settings from ``config`` and the environment, with ``overrides`` on top; a
     missing file or an invalid setting is a refusal naming it."""
-    if config is not None:
-        if not config.is_file():
-            fail(f"{config}: no such settings file (write one with 'puente node init')")
-        os.environ["PUENTE_CONFIG"] = str(config)  # read by NodeSettings' TOML source
+    if config is not None and not config.is_file():
+        fail(f"{config}: no such settings file (write one with 'puente node init')")
     try:
-        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+        with _config_file(config):
+            return load_settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}"
             for e in error.errors()
         )
         fail(f"invalid node settings ({problems})")
+
+
+@contextmanager
+def _config_file(config: Path | None) -> Iterator[None]:
+    """NodeSettings reads its file from PUENTE_CONFIG: name ``config`` there while loading."""
+    if config is None:
+        yield
+        return
+    before = os.environ.get("PUENTE_CONFIG")
+    os.environ["PUENTE_CONFIG"] = str(config)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PUENTE_CONFIG"]
+        else:
+            os.environ["PUENTE_CONFIG"] = before
+
+
+@contextmanager
+def database_refusals(url: str) -> Iterator[None]:
+    """A database that cannot be reached or used: a refusal naming it (without its password)."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        cause = error.orig if isinstance(error, DBAPIError) else error
+        fail(f"database {without_password(url)}: {str(cause).strip().splitlines()[0]}")
 
 
 def _secret_from_env_or_prompt(variable: str, prompt: str) -> str:
@@ -166,7 +195,8 @@ def init(
 
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        asyncio.run(_init_database(settings.resolved_database_url, admin, password, authority))
+        with database_refusals(settings.resolved_database_url):
+            asyncio.run(_init_database(settings.resolved_database_url, admin, password, authority))
     except UserError as error:
         fail(f"cannot add the first admin: {error}")
     now = int(time.time())
@@ -199,7 +229,7 @@ def init(
     typer.echo(f"node {settings.state} set up in {data_dir}:")
     typer.echo(f"  key ring      {ring_path} (encrypted with the passphrase)")
     typer.echo(f"  data key      {key_path} (encrypted with the passphrase)")
-    typer.echo(f"  database      {_without_password(settings.resolved_database_url)}")
+    typer.echo(f"  database      {without_password(settings.resolved_database_url)}")
     typer.echo(f"  first admin   {admin} ({authority})")
     typer.echo(f"  settings      {config}")
     typer.echo(f"  public keys   {public}")
@@ -217,7 +247,7 @@ def init(
     )
 
 
-def _without_password(url: str) -> str:
+def without_password(url: str) -> str:
     scheme, sep, rest = url.partition("://")
     if "@" not in rest:
         return url
@@ -231,8 +261,9 @@ def migrate(config: ConfigOption = None) -> None:
     """Bring the node's database to the newest schema (serve does it too; running it again
     changes nothing)."""
     settings = settings_from(config)
-    asyncio.run(upgrade_database(settings.resolved_database_url))
-    typer.echo(f"database {_without_password(settings.resolved_database_url)} is up to date")
+    with database_refusals(settings.resolved_database_url):
+        asyncio.run(upgrade_database(settings.resolved_database_url))
+    typer.echo(f"database {without_password(settings.resolved_database_url)} is up to date")
 
 
 @node_app.command()
@@ -251,7 +282,8 @@ def serve(
     """
     settings = settings_from(config, host=host, port=port)
     try:
-        asyncio.run(_serve(settings, log_level))
+        with database_refusals(settings.resolved_database_url):
+            asyncio.run(_serve(settings, log_level))
     except (NodeConfigError, ServingError) as error:
         fail(str(error))
     typer.echo("stopped")

@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.store import make_engine
 from national_node.cli.keys import fail
-from national_node.cli.node import ConfigOption, settings_from
+from national_node.cli.node import ConfigOption, database_refusals, settings_from
 from national_node.db import current_revision
 from national_node.roles import Role
 from national_node.users import UserError, add_user
@@ -76,7 +76,8 @@ def add(
             f"Password of {username}", hide_input=True, confirmation_prompt=True, err=True
         )
     try:
-        asyncio.run(_add(settings.resolved_database_url, username, password, role, authority))
+        with database_refusals(settings.resolved_database_url):
+            asyncio.run(_add(settings.resolved_database_url, username, password, role, authority))
     except NoDatabase:
         fail("the node's database is not set up: run 'puente node init' first")
     except UserError as error:

@@ -8,7 +8,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from national_node.api.errors import COMMON_ERRORS, MAX_REQUEST_BYTES, install_error_handlers
-from national_node.api.routers import audit, auth, repatriation, tokens, users, witness_protection
+from national_node.api.routers import (
+    admin,
+    audit,
+    auth,
+    repatriation,
+    tokens,
+    users,
+    witness_protection,
+)
 from national_node.api.routers.cases import family_router
 from national_node.cases import CASE_FAMILIES
 from national_node.node import Node
@@ -54,4 +62,5 @@ def create_app(node: Node, *, run_gateway: bool = True) -> FastAPI:
     app.include_router(repatriation.router)
     app.include_router(witness_protection.router)
     app.include_router(audit.router)
+    app.include_router(admin.router)
     return app

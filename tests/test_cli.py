@@ -1,4 +1,4 @@
-"""The ``puente`` command line: schema tools and the demo."""
+"""The ``puente`` command line: schema tools (the demo: tests/national_node/test_demo.py)."""
 
 from __future__ import annotations
 
@@ -48,14 +48,3 @@ def test_validate_reports_ok_and_every_problem(tmp_path: Path) -> None:
     assert "header.recipient.state" in result.output
     assert "body.unexpected" in result.output
     assert "cannot read" in result.output
-
-
-def test_demo_walks_every_family_and_shows_refusals() -> None:
-    result = runner.invoke(app, ["demo"])
-    assert result.exit_code == 0, result.output
-    for family in ("mla", "repatriation", "witness_protection", "statistics"):
-        assert f"== {family}:" in result.output
-    assert "sealed, for CENTRAL_AUTHORITY" in result.output
-    assert "sealed, for WP_UNIT]" in result.output
-    assert "BANK_SECRECY" in result.output or "UNTOC" in result.output
-    assert "ACCEPTED (schema defect)" not in result.output

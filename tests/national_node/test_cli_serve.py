@@ -172,11 +172,13 @@ class Served:
         return code
 
     def close(self) -> None:
-        """Kill it if it still runs; release its pipe."""
+        """Kill it if it still runs; read the rest of its output; release its pipe."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
         self._reader.join()
+        while not self.lines.empty():
+            self.output.append(self.lines.get())
         assert self.process.stdout is not None
         self.process.stdout.close()
 

@@ -36,6 +36,7 @@ from messages.vocab import AuthorityRole, Family, MessageType
 from national_node.auth import Principal
 from national_node.sealing import EncryptedSection, seal_sections
 from national_node.store import Case, CaseEntry, Direction, NodeEvent, SealedSection
+from national_node.workflows.mla import message_problems
 
 _FACTS: dict[type[Any], TypeAdapter[Any]] = {}
 
@@ -361,7 +362,10 @@ def validate(document: dict[str, Any], family: Family) -> Document[Any]:
     try:
         return parse_document(json.dumps(document).encode())
     except MalformedMessage as error:
-        raise DraftInvalid(list(error.problems)) from None
+        problems = list(error.problems)
+        if family is Family.MLA:
+            problems = message_problems(document, problems)  # every item, not the first rule
+        raise DraftInvalid(problems) from None
 
 
 def check_transition(ctx: CaseContext, case: Case, document: Document[Any], now: datetime) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -71,9 +72,11 @@ async def local_federation(
     *,
     transport: Callable[[str], Transport] | None = None,
     gateway_settings: GatewaySettings | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> LocalFederation:
     """A node for each state of ``engines``, on its engine (tables created), on the in-process
-    network unless ``transport(state)`` is given."""
+    network unless ``transport(state)`` is given; ``clock`` is the case operations' time (tests
+    move it), by default the real one."""
     now = int(time.time())
     rings = {state: state_keyring(state, now) for state in engines}
     directory = directory_of(rings.values(), now)
@@ -95,5 +98,6 @@ async def local_federation(
             transport=network.transport(state) if network else transport(state),  # type: ignore[misc]
             data_key=DataKey.generate(),
             gateway_settings=gateway_settings or GatewaySettings(relay_idle=0.05),
+            clock=clock,
         )
     return LocalFederation(nodes=nodes, rings=rings, directory=directory, network=network)

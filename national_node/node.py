@@ -10,7 +10,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -86,8 +88,9 @@ def build_node(
     transport: Transport,
     data_key: DataKey,
     gateway_settings: GatewaySettings | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Node:
-    """A node from parts in memory."""
+    """A node from parts in memory; ``clock`` is the case operations' time (tests move it)."""
     holder: dict[str, CaseContext] = {}
 
     async def on_accept(session: AsyncSession, opened: OpenedEnvelope) -> None:
@@ -104,6 +107,8 @@ def build_node(
         settings=gateway_settings,
     )
     ctx = CaseContext(state=state, data_key=data_key, gateway=gateway, rules=FAMILY_RULES)
+    if clock is not None:
+        ctx = replace(ctx, clock=clock)
     holder["ctx"] = ctx
     return Node(state=state, engine=engine, gateway=gateway, cases=ctx)
 

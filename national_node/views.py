@@ -17,10 +17,11 @@ from messages.errors import FieldProblem
 from messages.registry import FAMILY_SPECS
 from messages.vocab import AuthorityRole, Family
 from national_node.auth import Principal
-from national_node.cases import CaseContext, draft_of
+from national_node.cases import CaseContext, draft_of, load_facts
 from national_node.roles import Permission
 from national_node.sealing import EncryptedSection, reveal
 from national_node.store import AccessRecord, Case, CaseEntry, SealedSection
+from national_node.workflows.mla import ServiceLevels, service_levels
 
 
 def may_see(principal: Principal, case: Case) -> bool:
@@ -81,6 +82,9 @@ class CaseDetail(CaseSummary):
     next_triggers: list[str]
     """Messages and local events the lifecycle allows from the current state."""
     entries: list[EntryView]
+    service_levels: ServiceLevels | None = None
+    """An MLA case's timers: acknowledgement, decision and execution due, paused clocks,
+    what is overdue and what answers it."""
 
 
 class DraftView(BaseModel):
@@ -222,7 +226,19 @@ async def detail(
         **summary(case, now).model_dump(),
         next_triggers=[str(t) for t in lifecycle.triggers_from(state)],
         entries=views,
+        service_levels=mla_service_levels(ctx, case),
     )
+
+
+def mla_service_levels(ctx: CaseContext, case: Case) -> ServiceLevels | None:
+    """An MLA case's timers now (None for other families, or a crypto-shredded case)."""
+    if case.family != Family.MLA:
+        return None
+    try:
+        facts = load_facts(ctx, case)
+    except UnreadableBlob:
+        return None
+    return service_levels(facts, ctx.state, ctx.clock(), ctx.policy)
 
 
 def draft_view(

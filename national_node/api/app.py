@@ -12,6 +12,7 @@ from national_node.api.routers import (
     admin,
     audit,
     auth,
+    mla,
     repatriation,
     tokens,
     users,
@@ -59,6 +60,7 @@ def create_app(node: Node, *, run_gateway: bool = True) -> FastAPI:
     app.include_router(users.router)
     for family in CASE_FAMILIES:
         app.include_router(family_router(family))
+    app.include_router(mla.router)
     app.include_router(repatriation.router)
     app.include_router(witness_protection.router)
     app.include_router(audit.router)

@@ -277,7 +277,7 @@ def sample_draft(document: Document[Any], *, first: bool, delta: timedelta) -> d
     body = data["body"]
     body.pop(WP_PERSON_FIELD, None)  # each node issues its own (workflows.witness_protection)
     draft: dict[str, Any] = {"message_type": header["message_type"], "body": body}
-    if first:  # the case's reference is the sending node's own (sample ones would clash)
+    if first:  # the node names the case itself (its own reference, not the sample's)
         draft["recipient"] = header["recipient"]
     for name in ("legal_basis", "classification", "handling", "language", "urgency"):
         if name in header:

@@ -118,6 +118,7 @@ ALLOWED: Final[dict[str, Allowed]] = {
     "POST /statistics/cases/{case_id}/draft/send": STATS_OFFICE,
     "POST /statistics/cases/{case_id}/messages": STATS_OFFICE,
     "POST /statistics/cases/{case_id}/events/{event}": STATS_OFFICE,
+    "GET /admin/keys": ADMINS,
     "GET /audit/cases": AUDITORS,
     "GET /audit/cases/{case_id}": AUDITORS,
     "GET /audit/exchange": AUDITORS,

@@ -150,9 +150,7 @@ async def test_a_return_is_scheduled_on_a_recent_assessment_below_prohibitive_an
     sent_before = await outbox_rows(nodes, "BR")
 
     stale = await br.attempt(br_id, draft(return_scheduled()))
-    assert "no older than" in refused(
-        stale, "risk-assessment-current", "legal-proceedings-cleared"
-    )
+    assert "no older than" in refused(stale, "risk-assessment-current", "legal-proceedings-cleared")
     await br.send(br_id, draft(assessment(RiskLevel.PROHIBITIVE)))
     prohibitive = await br.attempt(br_id, draft(return_scheduled()))
     refused(prohibitive, "risk-below-prohibitive", "legal-proceedings-cleared")
@@ -231,9 +229,7 @@ async def test_a_confirmation_is_recorded_only_where_a_return_awaits_it(
     br = await Desk.of(nodes, "BR", Role.CONSULAR_OFFICER)
     py = await Desk.of(nodes, "PY", Role.CONSULAR_OFFICER)
     no_proceedings = await br.open(first_notice(consent(), proceedings=False))
-    refused(
-        await confirm(nodes, no_proceedings["id"], "PRSP-1"), "legal-proceedings-pending"
-    )
+    refused(await confirm(nodes, no_proceedings["id"], "PRSP-1"), "legal-proceedings-pending")
 
     pending = await br.open(first_notice(consent()))
     py_id = await py.find(pending["case_ref"])

@@ -36,15 +36,15 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import func, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import SQLModel, col, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from crypto.envelope import (
@@ -144,18 +144,96 @@ class _RecordingReplay:
         return True
 
 
-@dataclass
-class _Known:
-    """A batch's prefetched view of the inbox and the replay store."""
+_OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+_INBOX: Table = InboxEnvelope.__table__  # type: ignore[attr-defined]
+_REPLAY: Table = ReplayEntry.__table__  # type: ignore[attr-defined]
+_LOG: Table = ExchangeEvent.__table__  # type: ignore[attr-defined]
 
+_SETTLE = (
+    update(_OUTBOX)
+    .where(
+        _OUTBOX.c.envelope_sha256 == bindparam("b_sha256"),
+        _OUTBOX.c.destination == bindparam("b_destination"),
+        or_(*(_OUTBOX.c.state == state for state in _PENDING)),
+    )
+    .values(
+        state=bindparam("b_state"),
+        settled_at=bindparam("b_settled_at"),
+        receipt_reason=bindparam("b_reason"),
+        receipt_log_index=bindparam("b_log_index"),
+        receipt_envelope=bindparam("b_envelope"),
+    )
+)
+"""A receipt settles the outbox row it names, only while that row is pending (executemany)."""
+
+
+class _Stored(NamedTuple):
+    """An inbox row, as a redelivery needs it."""
+
+    accepted: bool
+    reason: str | None
+    receipt_sha256: str | None
+
+
+@dataclass
+class _Answer:
+    """A receipt to issue once the batch's log events have their ids."""
+
+    event: int
+    """The index, in the batch's events, of the event whose id the receipt names."""
+    iss: str
+    sha256: str
+    jti: str
+    verdict: Verdict
+    reason: EnvelopeReason | None
+    answered: Document[Any] | None
+    inbox: dict[str, Any]
+    """The inbox row of the answered envelope (it names the receipt)."""
+
+
+@dataclass
+class _Batch:
+    """A batch being judged: what the database held at its start, and what it will write."""
+
+    now: int
     senders: dict[str, tuple[str, str] | None]
     """Each envelope's (iss, jti) by its hash, parsed once for the batch."""
-    stored: set[str]
-    """Envelope hashes already in the inbox."""
+    stored: dict[str, _Stored]
+    """Inbox rows by envelope hash: already in the database, or stored earlier in this batch."""
     seen: set[tuple[str, str]]
-    """(iss, jti) pairs already in the replay store and still kept."""
-    judged: set[str] = field(default_factory=set)
-    recorded: set[tuple[str, str]] = field(default_factory=set)
+    """(iss, jti) pairs in the replay store and still kept, or recorded earlier in this batch."""
+    events: list[dict[str, Any]] = field(default_factory=list)
+    inbox: list[dict[str, Any]] = field(default_factory=list)
+    replays: list[dict[str, Any]] = field(default_factory=list)
+    hooks: list[OpenedEnvelope] = field(default_factory=list)
+    """Accepted envelopes, for the business hook (in order)."""
+    answers: list[_Answer] = field(default_factory=list)
+    settles: list[dict[str, Any]] = field(default_factory=list)
+    """Parameters of _SETTLE, one set per receipt received."""
+    resend: list[str] = field(default_factory=list)
+    """Receipts (outbox hashes) to send again, for redelivered envelopes."""
+
+    def log(self, kind: str, sha: str | None, peer: str | None, reason: str | None = None) -> int:
+        """Add a log event; its index in ``events``."""
+        self.events.append(
+            {"at": self.now, "kind": kind, "envelope_sha256": sha, "peer": peer, "reason": reason}
+        )
+        return len(self.events) - 1
+
+    def store(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Add an inbox row (its ``event`` is replaced by the event's id before the insert)."""
+        self.inbox.append(row)
+        self.stored[row["envelope_sha256"]] = _Stored(row["accepted"], row["reason"], None)
+        return row
+
+    def record_jti(self, replay: _RecordingReplay) -> None:
+        """Keep the (iss, jti) an envelope used, once it passed step 7 (even if a later step
+        failed): the specification records it there."""
+        if replay.recorded is None:
+            return
+        iss, jti, keep_until = replay.recorded
+        self.replays.append({"iss": iss, "jti": jti, "keep_until": keep_until})
+        self.seen.add((iss, jti))
 
 
 def _sender_of(envelope: bytes) -> tuple[str, str] | None:
@@ -168,23 +246,22 @@ def _sender_of(envelope: bytes) -> tuple[str, str] | None:
     return header.iss, header.jti
 
 
-def _accepted(
-    opened: OpenedEnvelope, raw: bytes, now: int, log_index: int, receipt_sha256: str | None
-) -> InboxEnvelope:
-    """The inbox row of an accepted envelope."""
-    return InboxEnvelope(
-        envelope_sha256=opened.sha256,
-        iss=opened.header.iss,
-        jti=opened.header.jti,
-        received_at=now,
-        accepted=True,
-        message_id=str(opened.document.header.message_id),
-        message_type=str(opened.document.header.message_type),
-        document=opened.document.to_json(),
-        envelope=raw,
-        receipt_sha256=receipt_sha256,
-        log_index=log_index,
-    )
+def _accepted(opened: OpenedEnvelope, raw: bytes, now: int, event: int) -> dict[str, Any]:
+    """The inbox row of an accepted envelope (``event``: the index of its log event)."""
+    return {
+        "envelope_sha256": opened.sha256,
+        "iss": opened.header.iss,
+        "jti": opened.header.jti,
+        "received_at": now,
+        "accepted": True,
+        "reason": None,
+        "message_id": str(opened.document.header.message_id),
+        "message_type": str(opened.document.header.message_type),
+        "document": opened.document.to_json(),
+        "envelope": raw,
+        "receipt_sha256": None,
+        "event": event,
+    }
 
 
 async def create_tables(engine: AsyncEngine) -> None:
@@ -238,8 +315,13 @@ class Gateway:
 
     async def enqueue(self, session: AsyncSession, document: Document[Any]) -> OutboxMessage:
         """Seal ``document`` and add it to the outbox in ``session``'s transaction (the caller
-        commits it together with the business change that caused it)."""
-        return self._outbox_row(session, document, is_receipt=False)
+        commits it together with the business change that caused it, then may :meth:`wake`
+        the relay)."""
+        row, event = self._sealed(document, self.clock(), is_receipt=False)
+        message = OutboxMessage(**row)
+        session.add(message)
+        session.add(ExchangeEvent(**event))
+        return message
 
     async def send(self, document: Document[Any]) -> OutboxMessage:
         """Seal ``document`` and commit it to the outbox on its own."""
@@ -249,35 +331,65 @@ class Gateway:
         self._wake.set()
         return row
 
-    def _outbox_row(
-        self, session: AsyncSession, document: Document[Any], *, is_receipt: bool
-    ) -> OutboxMessage:
+    async def send_many(self, documents: Iterable[Document[Any]]) -> list[str]:
+        """Seal ``documents`` and commit them to the outbox together, in one transaction;
+        the SHA-256 of their envelopes, in order. Sealing happens before this process takes
+        its turn to write (SQLite)."""
         now = self.clock()
+        sender = self.keys.sender(now)
+        sealed = [self._sealed(d, now, is_receipt=False, sender=sender) for d in documents]
+        if sealed:
+            async with self._turn(), self.engine.begin() as db:
+                await self._insert(db, _OUTBOX, [row for row, _ in sealed])
+                await self._insert(db, _LOG, [event for _, event in sealed])
+            self._wake.set()
+        return [row["envelope_sha256"] for row, _ in sealed]
+
+    def wake(self) -> None:
+        """Tell the relay that outbox rows were committed (by a business transaction that
+        called :meth:`enqueue`): it publishes them now, not at its next idle tick."""
+        self._wake.set()
+
+    def _sealed(
+        self,
+        document: Document[Any],
+        now: int,
+        *,
+        is_receipt: bool,
+        sender: SenderIdentity | None = None,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Seal ``document``: its outbox row and its "sent" log event, as column values."""
         destination = document.header.recipient.state
         sealed = seal_envelope(
             document,
-            sender=self.keys.sender(now),
+            sender=sender or self.keys.sender(now),
             recipient=self.choose_key(destination, document.header.family, now),
             directory_version=self.directory.version,
             now=now,
             lifetime=self.settings.lifetime,
         )
-        row = OutboxMessage(
-            message_id=str(document.header.message_id),
-            destination=destination,
-            envelope=sealed.token,
-            envelope_sha256=sealed.sha256,
-            jti=sealed.jti,
-            expires_at=sealed.exp,
-            is_receipt=is_receipt,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        session.add(row)
-        session.add(
-            ExchangeEvent(at=now, kind="sent", envelope_sha256=sealed.sha256, peer=destination)
-        )
-        return row
+        sha = sealed.sha256
+        row = {
+            "message_id": str(document.header.message_id),
+            "destination": destination,
+            "envelope": sealed.token,
+            "envelope_sha256": sha,
+            "jti": sealed.jti,
+            "expires_at": sealed.exp,
+            "is_receipt": is_receipt,
+            "state": TransportState.QUEUED,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        event = {
+            "at": now,
+            "kind": "sent",
+            "envelope_sha256": sha,
+            "peer": destination,
+            "reason": None,
+        }
+        return row, event
 
     async def relay_once(self) -> int:
         """Publish the outbox rows that are due; expire those past their exp. Returns how many
@@ -287,43 +399,53 @@ class Gateway:
         PUBLISHED), because a receipt may settle a row while its publish is in flight.
         """
         now = self.clock()
-        async with self._turn(), self.session() as session:
+        async with self._turn(), self.engine.connect() as db:
             due = (
-                await session.exec(
-                    select(OutboxMessage)
-                    .where(
-                        col(OutboxMessage.state).in_(_PENDING),
-                        col(OutboxMessage.next_attempt_at) <= now,
+                await db.execute(
+                    select(
+                        _OUTBOX.c.id,
+                        _OUTBOX.c.destination,
+                        _OUTBOX.c.envelope,
+                        _OUTBOX.c.envelope_sha256,
+                        _OUTBOX.c.expires_at,
+                        _OUTBOX.c.is_receipt,
+                        _OUTBOX.c.attempts,
                     )
-                    .order_by(col(OutboxMessage.id))
+                    .where(_OUTBOX.c.state.in_(_PENDING), _OUTBOX.c.next_attempt_at <= now)
+                    .order_by(_OUTBOX.c.id)
                     .limit(self.settings.relay_batch)
                 )
             ).all()
         expired = [row for row in due if now >= row.expires_at]
         live = [row for row in due if now < row.expires_at]
-        outcomes = await self._publish_all(live)
-        async with self._turn(), self.session() as session:
+        outcomes = await self._publish_all([(row.destination, row.envelope) for row in live])
+        async with self._turn(), self.engine.begin() as db:
             if expired:
                 await self._update_pending(
-                    session, expired, state=TransportState.EXPIRED, settled_at=now
+                    db,
+                    [row.id for row in expired],
+                    state=TransportState.EXPIRED,
+                    settled_at=now,
                 )
-            for row in expired:
-                session.add(
-                    ExchangeEvent(
-                        at=now,
-                        kind="expired",
-                        envelope_sha256=row.envelope_sha256,
-                        peer=row.destination,
-                        reason="no receipt before exp",
+                events = []
+                for row in expired:
+                    events.append(
+                        {
+                            "at": now,
+                            "kind": "expired",
+                            "envelope_sha256": row.envelope_sha256,
+                            "peer": row.destination,
+                            "reason": "no receipt before exp",
+                        }
                     )
-                )
-                log.warning("envelope %s to %s expired", row.envelope_sha256, row.destination)
+                    log.warning("envelope %s to %s expired", row.envelope_sha256, row.destination)
+                await self._insert(db, _LOG, events)
             # One UPDATE per group of rows that get the same values (not one per row).
-            groups: dict[tuple[str, int, str | None], list[OutboxMessage]] = {}
+            groups: dict[tuple[str, int, str | None], list[int]] = {}
             for row, error in zip(live, outcomes, strict=True):
                 kind = "error" if error else "receipt" if row.is_receipt else "published"
-                groups.setdefault((kind, row.attempts, error), []).append(row)
-            for (kind, attempts, error), group in groups.items():
+                groups.setdefault((kind, row.attempts, error), []).append(row.id)
+            for (kind, attempts, error), ids in groups.items():
                 if kind == "error":
                     values: dict[str, Any] = {
                         "last_error": error,
@@ -338,37 +460,32 @@ class Gateway:
                     }
                 if kind != "error":
                     values["attempts"] = attempts + 1
-                    values["published_at"] = func.coalesce(OutboxMessage.published_at, now)
-                await self._update_pending(session, group, **values)
-            await session.commit()
+                    values["published_at"] = func.coalesce(_OUTBOX.c.published_at, now)
+                await self._update_pending(db, ids, **values)
         return sum(error is None for error in outcomes)
 
     @staticmethod
-    async def _update_pending(
-        session: AsyncSession, rows: list[OutboxMessage], **values: Any
-    ) -> None:
-        await session.exec(
-            update(OutboxMessage)
-            .where(
-                col(OutboxMessage.id).in_([row.id for row in rows]),
-                col(OutboxMessage.state).in_(_PENDING),
-            )
+    async def _update_pending(db: AsyncConnection, ids: list[int], **values: Any) -> None:
+        await db.execute(
+            update(_OUTBOX)
+            .where(_OUTBOX.c.id.in_(ids), _OUTBOX.c.state.in_(_PENDING))
             .values(**values)
         )
 
-    async def _publish_all(self, rows: list[OutboxMessage]) -> list[str | None]:
-        """Publish concurrently (bounded); for each row, None or the error."""
+    async def _publish_all(self, envelopes: list[tuple[str, bytes]]) -> list[str | None]:
+        """Publish (destination, envelope) pairs concurrently (bounded); for each, None or the
+        error."""
         limit = asyncio.Semaphore(self.settings.publish_concurrency)
 
-        async def publish(row: OutboxMessage) -> str | None:
+        async def publish(destination: str, envelope: bytes) -> str | None:
             async with limit:
                 try:
-                    await self.transport.publish(row.destination, row.envelope)
+                    await self.transport.publish(destination, envelope)
                 except TransportError as error:
                     return str(error)
             return None
 
-        return list(await asyncio.gather(*(publish(row) for row in rows)))
+        return list(await asyncio.gather(*(publish(*pair) for pair in envelopes)))
 
     async def run_relay(self, stop: asyncio.Event) -> None:
         """Relay until ``stop`` is set; a failing pass is logged and retried."""
@@ -429,16 +546,10 @@ class Gateway:
 
     async def _judge_batch(self, batch: list[Delivery]) -> list[Disposition | BaseException]:
         if len(batch) > 1:
-            now = self.clock()
             try:
-                shas = [hashlib.sha256(delivery.body).hexdigest() for delivery in batch]
-                async with self.session() as session:
-                    known = await self._known(session, batch, shas, now)
-                    results: list[Disposition | BaseException] = [
-                        await self._judge(session, delivery.body, sha, now, known)
-                        for delivery, sha in zip(batch, shas, strict=True)
-                    ]
-                    await session.commit()
+                results: list[Disposition | BaseException] = list(
+                    await self._judge_together([delivery.body for delivery in batch])
+                )
             except Exception:
                 log.info("a batch of %d deliveries failed; judging them one by one", len(batch))
             else:
@@ -453,226 +564,219 @@ class Gateway:
         return singles
 
     async def _handle(self, delivery: Delivery) -> Disposition:
-        raw = delivery.body
-        sha = hashlib.sha256(raw).hexdigest()
-        now = self.clock()
         try:
-            async with self.session() as session:
-                disposition = await self._judge(session, raw, sha, now)
-                await session.commit()
+            [disposition] = await self._judge_together([delivery.body])
         except IntegrityError:
             # A concurrent consumer stored the same envelope (or jti) first: judge it again.
             return Disposition.retry("concurrent duplicate")
         except SQLAlchemyError as error:
+            sha = hashlib.sha256(delivery.body).hexdigest()
             log.warning("inbox unavailable for %s: %s", sha, error)
             return Disposition.retry("storage-unavailable")
         self._wake.set()
         return disposition
 
+    async def _judge_together(self, bodies: list[bytes]) -> list[Disposition]:
+        """Judge envelopes in one transaction, in order, each as it would be alone.
+
+        In phases, so that the database sees a few statements per batch, not a few per
+        envelope: what the database already holds (two queries); each envelope judged and
+        opened (CPU only); the batch's log events inserted (their ids are the log indexes the
+        receipts name); the business hook for each accepted envelope; the receipts built and
+        sealed; then one multi-row statement per table and one UPDATE for the receipts that
+        settle outbox rows.
+        """
+        now = self.clock()
+        shas = [hashlib.sha256(body).hexdigest() for body in bodies]
+        async with self.session() as session:
+            db = await session.connection()
+            batch = await self._known(db, bodies, shas, now)
+            recipient = self.keys.recipient(now)
+            dispositions = [
+                self._judge(batch, body, sha, recipient)
+                for body, sha in zip(bodies, shas, strict=True)
+            ]
+            ids = await self._insert_events(db, batch.events)
+            if self.on_accept is not None:
+                for opened in batch.hooks:
+                    await self.on_accept(session, opened)
+            receipts: list[dict[str, Any]] = []
+            sent: list[dict[str, Any]] = []
+            if batch.answers:
+                sender = self.keys.sender(now)
+                for answer in batch.answers:
+                    document = self._receipt(answer, ids[answer.event], now)
+                    row, event = self._sealed(document, now, is_receipt=True, sender=sender)
+                    receipts.append(row)
+                    sent.append(event)
+                    answer.inbox["receipt_sha256"] = row["envelope_sha256"]
+            for row in batch.inbox:
+                row["log_index"] = ids[row.pop("event")]
+            await self._insert(db, _OUTBOX, receipts)
+            await self._insert(db, _LOG, sent)
+            await self._insert(db, _INBOX, batch.inbox)
+            await self._insert(db, _REPLAY, batch.replays)
+            if batch.settles:
+                await db.execute(_SETTLE, batch.settles)
+            if batch.resend:
+                # Send the receipts already given again: the sender may have missed them.
+                await db.execute(
+                    update(_OUTBOX)
+                    .where(_OUTBOX.c.envelope_sha256.in_(batch.resend), _OUTBOX.c.expires_at > now)
+                    .values(state=TransportState.QUEUED, next_attempt_at=now)
+                )
+            await session.commit()
+        return dispositions
+
     async def _known(
-        self, session: AsyncSession, batch: list[Delivery], shas: list[str], now: int
-    ) -> _Known:
-        """What the database already holds for a batch, in two queries instead of two per
-        delivery."""
-        senders = {sha: _sender_of(d.body) for sha, d in zip(shas, batch, strict=True)}
-        stored = await session.exec(
-            select(InboxEnvelope.envelope_sha256).where(
-                col(InboxEnvelope.envelope_sha256).in_(shas)
-            )
+        self, db: AsyncConnection, bodies: list[bytes], shas: list[str], now: int
+    ) -> _Batch:
+        """What the database already holds for a batch: its inbox rows and its (iss, jti)
+        pairs still kept in the replay store, in two queries."""
+        senders = {sha: _sender_of(body) for sha, body in zip(shas, bodies, strict=True)}
+        stored = await db.execute(
+            select(
+                _INBOX.c.envelope_sha256,
+                _INBOX.c.accepted,
+                _INBOX.c.reason,
+                _INBOX.c.receipt_sha256,
+            ).where(_INBOX.c.envelope_sha256.in_(shas))
         )
         jtis = [pair[1] for pair in senders.values() if pair is not None]
-        seen = await session.exec(
-            select(ReplayEntry.iss, ReplayEntry.jti).where(
-                col(ReplayEntry.jti).in_(jtis), col(ReplayEntry.keep_until) >= now
+        seen = await db.execute(
+            select(_REPLAY.c.iss, _REPLAY.c.jti).where(
+                _REPLAY.c.jti.in_(jtis), _REPLAY.c.keep_until >= now
             )
         )
-        return _Known(
+        return _Batch(
+            now=now,
             senders=senders,
-            stored=set(stored.all()),
-            seen={(iss, jti) for iss, jti in seen.all()},
+            stored={
+                sha: _Stored(accepted, reason, receipt) for sha, accepted, reason, receipt in stored
+            },
+            seen={(iss, jti) for iss, jti in seen},
         )
 
-    async def _judge(
-        self, session: AsyncSession, raw: bytes, sha: str, now: int, known: _Known | None = None
+    def _judge(
+        self, batch: _Batch, raw: bytes, sha: str, recipient: RecipientIdentity
     ) -> Disposition:
-        # With a batch's prefetch, only an envelope stored earlier (or earlier in this batch)
-        # is looked up; otherwise one lookup each.
-        if known is None or sha in known.stored or sha in known.judged:
-            stored = await session.get(InboxEnvelope, sha)
-            if stored is not None:
-                return await self._redelivered(session, stored, now)
-        if known is not None:
-            known.judged.add(sha)
-            pair = known.senders[sha]
-            replay = _RecordingReplay(pair in known.seen or pair in known.recorded)
-        else:
-            replay = _RecordingReplay(await self._jti_seen(session, raw, now))
+        """One envelope's verdict; what it writes is added to ``batch``."""
+        stored = batch.stored.get(sha)
+        if stored is not None:
+            # A redelivery (of an envelope stored earlier, or earlier in this batch).
+            if stored.receipt_sha256 is not None:
+                batch.resend.append(stored.receipt_sha256)
+            if stored.accepted:
+                return Disposition.ack()
+            return Disposition.dead_letter(stored.reason or "rejected")
+        replay = _RecordingReplay(batch.senders[sha] in batch.seen)
         try:
             opened = open_envelope(
                 raw,
-                recipient=self.keys.recipient(now),
+                recipient=recipient,
                 directory=self.directory,
                 replay=replay,
-                now=now,
+                now=batch.now,
                 skew=self.settings.skew,
                 max_bytes=self.settings.max_envelope_bytes,
             )
         except EnvelopeError as error:
-            self._record_jti(session, replay, known)
-            return await self._rejected(session, raw, sha, error, now)
-        self._record_jti(session, replay, known)
-        if isinstance(opened.document.body, DeliveryReceipt):
-            await self._settle(session, opened, raw, now)
+            batch.record_jti(replay)
+            return self._rejected(batch, raw, sha, error)
+        batch.record_jti(replay)
+        iss = opened.header.iss
+        body = opened.document.body
+        if isinstance(body, DeliveryReceipt):
+            event = batch.log("receipt", body.envelope_sha256, iss)
+            batch.store(_accepted(opened, raw, batch.now, event))
+            batch.settles.append(
+                {
+                    "b_sha256": body.envelope_sha256,
+                    "b_destination": iss,
+                    "b_state": (
+                        TransportState.DELIVERED
+                        if body.verdict is Verdict.ACCEPTED
+                        else TransportState.REJECTED
+                    ),
+                    "b_settled_at": batch.now,
+                    "b_reason": body.reason.value if body.reason else None,
+                    "b_log_index": body.log_index,
+                    "b_envelope": raw,
+                }
+            )
             return Disposition.ack()
-        event = await self._log(session, now, "received-accepted", sha, opened.header.iss)
-        if self.on_accept is not None:
-            await self.on_accept(session, opened)
-        receipt = self._receipt(
-            session,
-            opened.header.iss,
-            sha,
-            opened.header.jti,
-            Verdict.ACCEPTED,
-            None,
-            event,
-            now,
-            opened.document,
+        event = batch.log("received-accepted", sha, iss)
+        batch.hooks.append(opened)
+        row = batch.store(_accepted(opened, raw, batch.now, event))
+        batch.answers.append(
+            _Answer(
+                event, iss, sha, opened.header.jti, Verdict.ACCEPTED, None, opened.document, row
+            )
         )
-        session.add(_accepted(opened, raw, now, event, receipt.envelope_sha256))
         return Disposition.ack()
 
-    @staticmethod
-    def _record_jti(session: AsyncSession, replay: _RecordingReplay, known: _Known | None) -> None:
-        """Keep the (iss, jti) an envelope used, once it passed step 7 (even if a later step
-        failed): the specification records it there."""
-        if replay.recorded is None:
-            return
-        iss, jti, keep_until = replay.recorded
-        session.add(ReplayEntry(iss=iss, jti=jti, keep_until=keep_until))
-        if known is not None:
-            known.recorded.add((iss, jti))
-
-    async def _jti_seen(self, session: AsyncSession, raw: bytes, now: int) -> bool:
-        pair = _sender_of(raw)
-        if pair is None:
-            return False  # open_envelope will reject it at step 2
-        entry = (
-            await session.exec(
-                select(ReplayEntry).where(
-                    ReplayEntry.iss == pair[0],
-                    ReplayEntry.jti == pair[1],
-                    col(ReplayEntry.keep_until) >= now,
-                )
-            )
-        ).first()
-        return entry is not None
-
-    async def _redelivered(
-        self, session: AsyncSession, stored: InboxEnvelope, now: int
-    ) -> Disposition:
-        if stored.receipt_sha256 is not None:
-            receipt = (
-                await session.exec(
-                    select(OutboxMessage).where(
-                        OutboxMessage.envelope_sha256 == stored.receipt_sha256
-                    )
-                )
-            ).first()
-            if receipt is not None and now < receipt.expires_at:
-                # Send the same receipt again: the sender may have missed it.
-                receipt.state = TransportState.QUEUED
-                receipt.next_attempt_at = now
-        if stored.accepted:
-            return Disposition.ack()
-        return Disposition.dead_letter(stored.reason or "rejected")
-
-    async def _rejected(
-        self, session: AsyncSession, raw: bytes, sha: str, error: EnvelopeError, now: int
-    ) -> Disposition:
+    def _rejected(self, batch: _Batch, raw: bytes, sha: str, error: EnvelopeError) -> Disposition:
         reason = error.reason
         if error.authenticated_as is None:
             # Steps 1-5: not authenticated. No receipt (no reflection), no inbox row.
-            await self._log(session, now, "dead-lettered", sha, None, reason.value)
+            batch.log("dead-lettered", sha, None, reason.value)
             log.info("dead-lettered unauthenticated envelope %s: %s", sha, error)
             return Disposition.dead_letter(reason.value)
         iss, jti = error.authenticated_as
         if reason is EnvelopeReason.REPLAY:
-            await self._log(session, now, "alert", sha, iss, reason.value)
+            batch.log("alert", sha, iss, reason.value)
             log.warning("SECURITY: replayed jti from %s in envelope %s", iss, sha)
             return Disposition.dead_letter(reason.value)
-        event = await self._log(session, now, "received-rejected", sha, iss, reason.value)
-        receipt = self._receipt(session, iss, sha, jti, Verdict.REJECTED, reason, event, now, None)
-        session.add(
-            InboxEnvelope(
-                envelope_sha256=sha,
-                iss=iss,
-                jti=jti,
-                received_at=now,
-                accepted=False,
-                reason=reason.value,
-                envelope=raw,
-                receipt_sha256=receipt.envelope_sha256,
-                log_index=event,
-            )
+        event = batch.log("received-rejected", sha, iss, reason.value)
+        row = batch.store(
+            {
+                "envelope_sha256": sha,
+                "iss": iss,
+                "jti": jti,
+                "received_at": batch.now,
+                "accepted": False,
+                "reason": reason.value,
+                "message_id": None,
+                "message_type": None,
+                "document": None,
+                "envelope": raw,
+                "receipt_sha256": None,
+                "event": event,
+            }
         )
+        batch.answers.append(_Answer(event, iss, sha, jti, Verdict.REJECTED, reason, None, row))
         log.info("rejected envelope %s from %s: %s", sha, iss, error)
         return Disposition.dead_letter(reason.value)
 
-    async def _settle(
-        self, session: AsyncSession, opened: OpenedEnvelope, raw: bytes, now: int
-    ) -> None:
-        body = opened.document.body
-        assert isinstance(body, DeliveryReceipt)  # noqa: S101 - checked by the caller
-        event = await self._log(session, now, "receipt", body.envelope_sha256, opened.header.iss)
-        session.add(_accepted(opened, raw, now, event, None))
-        row = (
-            await session.exec(
-                select(OutboxMessage).where(
-                    OutboxMessage.envelope_sha256 == body.envelope_sha256,
-                    OutboxMessage.destination == opened.header.iss,
-                )
+    async def _insert_events(self, db: AsyncConnection, events: list[dict[str, Any]]) -> list[int]:
+        """Insert log events; their ids (log indexes), in order."""
+        if not events:
+            return []
+        if self._sqlite_turn is not None:
+            # SQLite promises no order for RETURNING rows, so SQLAlchemy would insert them one
+            # statement each. A transaction here holds SQLite's one write lock from its start
+            # (BEGIN IMMEDIATE), so the ids are known: the next rowids, max(id) + 1 onwards,
+            # as SQLite would assign them.
+            top = (await db.execute(select(func.max(_LOG.c.id)))).one()[0] or 0
+            ids = list(range(top + 1, top + 1 + len(events)))
+            await db.execute(
+                insert(_LOG), [{**e, "id": i} for e, i in zip(events, ids, strict=True)]
             )
-        ).first()
-        if row is None or row.state not in (TransportState.QUEUED, TransportState.PUBLISHED):
-            return  # a receipt for nothing pending: kept in the inbox, changes nothing
-        row.state = (
-            TransportState.DELIVERED
-            if body.verdict is Verdict.ACCEPTED
-            else TransportState.REJECTED
+            return ids
+        result = await db.execute(
+            insert(_LOG).returning(_LOG.c.id, sort_by_parameter_order=True), events
         )
-        row.settled_at = now
-        row.receipt_reason = body.reason.value if body.reason else None
-        row.receipt_log_index = body.log_index
-        row.receipt_envelope = raw
+        return [row[0] for row in result]
 
-    async def _log(
-        self,
-        session: AsyncSession,
-        now: int,
-        kind: str,
-        sha: str | None,
-        peer: str | None,
-        reason: str | None = None,
-    ) -> int:
-        event = ExchangeEvent(at=now, kind=kind, envelope_sha256=sha, peer=peer, reason=reason)
-        session.add(event)
-        await session.flush()
-        assert event.id is not None  # noqa: S101 - assigned by the flush
-        return event.id
+    @staticmethod
+    async def _insert(db: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await db.execute(insert(table), rows)
 
-    def _receipt(
-        self,
-        session: AsyncSession,
-        iss: str,
-        sha: str,
-        jti: str,
-        verdict: Verdict,
-        reason: EnvelopeReason | None,
-        log_index: int,
-        now: int,
-        answered: Document[Any] | None,
-    ) -> OutboxMessage:
+    def _receipt(self, answer: _Answer, log_index: int, now: int) -> Document[Any]:
+        """The signed receipt document of a judged envelope."""
         at = datetime.fromtimestamp(now, UTC)
+        iss, sha, answered = answer.iss, answer.sha256, answer.answered
         header = Header(
             message_id=uuid.uuid4(),
             family=Family.TRANSPORT,
@@ -701,16 +805,16 @@ class Gateway:
             ),
             language="en",
         )
+        jti = answer.jti
         body = DeliveryReceipt(
             envelope_sha256=sha,
             envelope_jti=uuid.UUID(jti) if _is_uuid(jti) else uuid.uuid5(uuid.NAMESPACE_URL, jti),
             received_at=at,
-            verdict=verdict,
-            reason=reason,
+            verdict=answer.verdict,
+            reason=answer.reason,
             log_index=log_index,
         )
-        document = document_class(DeliveryReceipt)(header=header, body=body)
-        return self._outbox_row(session, document, is_receipt=True)
+        return document_class(DeliveryReceipt)(header=header, body=body)
 
 
 def _is_uuid(text: str) -> bool:

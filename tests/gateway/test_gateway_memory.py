@@ -271,6 +271,53 @@ async def test_the_outbox_shares_the_business_transaction(cluster: Cluster) -> N
     assert [row.state for row in await outbox(ar.engine)] == [TransportState.QUEUED]
 
 
+async def test_each_receipt_names_the_log_index_of_its_own_envelope(cluster: Cluster) -> None:
+    # A batch's log events are written together; each receipt (accepted or rejected) still
+    # names the event of its own envelope, with other events (poison) between them.
+    ar, py = cluster.gateways["AR"], cluster.gateways["PY"]
+    documents = documents_between("AR", "PY")[:5]
+    hashes = await ar.send_many(documents[:4])
+    ar.clock = lambda: cluster.clock.now + 3600  # the last one is sealed an hour ahead
+    hashes += await ar.send_many(documents[4:])
+    ar.clock = cluster.clock
+    envelopes = {row.envelope_sha256: row.envelope for row in await outbox(ar.engine)}
+    assert sorted(envelopes) == sorted(hashes)
+    e0, e1, e2, e3, late = (envelopes[sha] for sha in hashes)
+    bodies = [e0, b"junk", e1, late, e2, e0, e3]
+    results = await asyncio.gather(*(py.handle(Delivery(b, False, 0)) for b in bodies))
+    assert [r.action for r in results] == [
+        Action.ACK,
+        Action.DEAD_LETTER,
+        Action.ACK,
+        Action.DEAD_LETTER,
+        Action.ACK,
+        Action.ACK,
+        Action.ACK,
+    ]
+
+    async def settled() -> bool:
+        rows = await outbox(ar.engine)
+        return all(row.state in (TransportState.DELIVERED, TransportState.REJECTED) for row in rows)
+
+    await cluster.until(settled)
+    async with AsyncSession(py.engine) as session:
+        events = (await session.exec(select(ExchangeEvent))).all()
+        inbox = {row.envelope_sha256: row for row in (await session.exec(select(InboxEnvelope)))}
+    judged = {
+        event.envelope_sha256: event.id
+        for event in events
+        if event.kind in ("received-accepted", "received-rejected")
+    }
+    assert sorted(judged) == sorted(hashes)  # one event each, the duplicate none
+    for row in await outbox(ar.engine):
+        assert row.receipt_log_index == judged[row.envelope_sha256]
+        assert inbox[row.envelope_sha256].log_index == judged[row.envelope_sha256]
+    states = sorted((row.state, row.receipt_reason or "") for row in await outbox(ar.engine))
+    assert states == [(TransportState.DELIVERED, "")] * 4 + [
+        (TransportState.REJECTED, "not-yet-valid")
+    ]
+
+
 async def test_a_failing_business_hook_is_retried_then_dead_lettered_and_nothing_is_stored(
     cluster: Cluster,
 ) -> None:

@@ -6,7 +6,8 @@ A sealed section's place in the redacted document holds a marker::
     {"x-puente-sealed": {"audience": ["WP_UNIT"]}}
 
 A reader whose authority role is in the audience gets the section decrypted in its place (and the
-caller records that decryption); anyone else keeps the marker.
+caller records that decryption); anyone else keeps the marker. A section that does not open (its
+blob altered, or moved from another place) keeps the marker, flagged ``"unreadable": true``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from crypto.at_rest import CaseKey
+from crypto.at_rest import CaseKey, UnreadableBlob
 from messages.document import Document
 from messages.sealed import iter_sealed
 from messages.vocab import AuthorityRole
@@ -88,8 +89,12 @@ def reveal(
     for section in sections:
         if key is None or not may_read(role, section.audience):
             continue
-        plaintext = key.open(section.blob, section_aad(case_id, message_id, section.path))
         parent, last = _locate(tree, section.path)
+        try:
+            plaintext = key.open(section.blob, section_aad(case_id, message_id, section.path))
+        except UnreadableBlob:
+            parent[last][MARKER]["unreadable"] = True
+            continue
         parent[last] = json.loads(plaintext)
         opened.append(section.path)
     return tree, opened

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from messages.errors import MalformedMessage
 from messages.mla import LEGAL_RULES
@@ -409,3 +411,38 @@ async def test_the_template_is_there_for_those_who_draft_or_read_requests(
     for role in (Role.AUDITOR, Role.CONSULAR_OFFICER, Role.ADMIN):
         forbidden = await ar.get("/mla/checklist", headers=await nodes.headers("AR", role))
         assert forbidden.status_code == 403
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=5)
+    | st.sampled_from(["OTHER", ""]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    replaced=st.dictionaries(st.sampled_from(sorted(BASE["body"])), _JSON, min_size=1, max_size=4),
+    measure=st.dictionaries(
+        st.sampled_from(sorted(BASE["body"]["measures"][1])), _JSON, max_size=3
+    ),
+)
+def test_whatever_a_draft_holds_the_check_names_problems_and_never_fails(
+    replaced: dict[str, Any], measure: dict[str, Any]
+) -> None:
+    document = copy.deepcopy(BASE)
+    document["body"]["measures"][1].update(measure)
+    document["body"].update(replaced)
+    try:
+        parse_document(json.dumps(document))
+    except MalformedMessage as error:
+        named = message_problems(document, list(error.problems))
+        assert named
+        assert len({p.path for p in named}) == len(named)
+        assert all(p.message.startswith(item_of(p.path).label + ": ") for p in named)

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.brokers import ManagementError
 from messages.base import WireModel
 from messages.repatriation.models import (
     NationalityVerificationRequest,
@@ -71,8 +75,11 @@ from messages.repatriation.vocab import (
     VerificationSource,
     VictimWishes,
 )
+from national_node.federation import local_federation
 from national_node.roles import Role
+from tests.gateway.brokers import MAIN_NODE, StateFederation, wait_for_management
 from tests.national_node.conftest import NodesUnderTest, authority_of
+from tests.national_node.mla_kit import with_users
 
 CASES = "/repatriation/cases"
 ALL_PURPOSES = [
@@ -376,3 +383,29 @@ class Desk:
 
         await wait_for(receipted)
         return seen
+
+
+@asynccontextmanager
+async def over_the_broker(
+    engines: dict[str, AsyncEngine], roles: tuple[Role, ...]
+) -> AsyncIterator[NodesUnderTest]:
+    """Nodes of ``engines``' states on the real RabbitMQ (a vhost per state, linked by shovels
+    as in a deployment, as in rabbit_kit) with a user of each of ``roles``, gateways running;
+    the vhosts and their users are deleted afterwards."""
+    try:
+        wait_for_management(MAIN_NODE, timeout=10)
+    except (OSError, ManagementError) as error:
+        pytest.fail(f"the local RabbitMQ's management API does not answer: {error}")
+    brokers = StateFederation()
+    try:
+        for state in engines:
+            await brokers.add(state)
+        await brokers.link_all()
+        async with AsyncExitStack() as stack:
+            federation = await local_federation(engines, transport=brokers.transport)
+            stack.push_async_callback(federation.close)
+            nodes = await with_users(stack, federation, roles)
+            await federation.start()
+            yield nodes
+    finally:
+        brokers.remove()

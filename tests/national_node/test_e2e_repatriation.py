@@ -1,14 +1,21 @@
 """End to end: the repatriation of a Paraguayan woman identified in Brazil, BR ↔ PY on the API,
 from the notice to a reintegration follow-up and the closure; both sides see every state, every
-message and every receipt."""
+message and every receipt. On the in-process transport, and over the real broker (BR and PY
+each on a vhost of their own of the local RabbitMQ, linked by shovels as in a deployment)."""
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from pathlib import Path
 
+import pytest
+import pytest_asyncio
+
+from gateway.rabbit import RabbitTransport
 from messages.repatriation.vocab import AssessorKind, RiskLevel
 from national_node.roles import Role
-from tests.national_node.conftest import NodesUnderTest, authority_of
+from tests.national_node.conftest import NodesUnderTest, _engines, authority_of
 from tests.national_node.repatriation_steps import (
     CASES,
     VICTIM,
@@ -22,6 +29,7 @@ from tests.national_node.repatriation_steps import (
     first_notice,
     follow_up,
     now,
+    over_the_broker,
     return_plan,
     return_scheduled,
     today,
@@ -61,9 +69,35 @@ PY_TIMELINE = [
 it stays RETURN_SCHEDULED until it confirms the arrival itself)."""
 
 
+ROLES = (Role.VICTIM_SERVICES, Role.CONSULAR_OFFICER, Role.PROSECUTOR)
+
+
+@pytest_asyncio.fixture
+async def over_rabbit(
+    database_kind: str, tmp_path: Path, postgres_url: str
+) -> AsyncIterator[NodesUnderTest]:
+    async with AsyncExitStack() as stack:
+        engines = await _engines(database_kind, stack, tmp_path, postgres_url)
+        del engines["AR"]  # BR and PY
+        yield await stack.enter_async_context(over_the_broker(engines, ROLES))
+
+
 async def test_a_repatriation_from_brazil_to_paraguay_through_reintegration_follow_up(
     nodes: NodesUnderTest,
 ) -> None:
+    await a_repatriation(nodes)
+
+
+@pytest.mark.rabbitmq
+async def test_a_repatriation_from_brazil_to_paraguay_over_the_real_broker(
+    over_rabbit: NodesUnderTest,
+) -> None:
+    for node in over_rabbit.federation.nodes.values():
+        assert isinstance(node.gateway.transport, RabbitTransport)
+    await a_repatriation(over_rabbit)
+
+
+async def a_repatriation(nodes: NodesUnderTest) -> None:
     br = await Desk.of(nodes, "BR", Role.VICTIM_SERVICES)
     br_consul = await Desk.of(nodes, "BR", Role.CONSULAR_OFFICER)
     py = await Desk.of(nodes, "PY", Role.CONSULAR_OFFICER)

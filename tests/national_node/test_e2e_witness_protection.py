@@ -1,20 +1,26 @@
 """End to end: a witness-protection cooperation between AR and BR, from the request to the
 closure, in which the protection units read the sealed dossier, each reading logged, while an
 auditor (metadata only) and a prosecutor (403) demonstrably cannot: none of the dossier's
-plaintext values appears in anything they get back."""
+plaintext values appears in anything they get back. On the in-process transport, and over the
+real broker (AR and BR each on a vhost of their own of the local RabbitMQ, linked by shovels)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 
+from gateway.rabbit import RabbitTransport
 from messages.witness_protection.vocab import WPStatus
 from national_node.roles import Role
-from tests.national_node.conftest import NodesUnderTest
-from tests.national_node.repatriation_steps import Desk
+from tests.national_node.conftest import NodesUnderTest, _engines
+from tests.national_node.repatriation_steps import Desk, over_the_broker
 from tests.national_node.witness_steps import (
     CASES,
     arrangement,
@@ -103,9 +109,35 @@ async def officer_reads(
     ]
 
 
+ROLES = (Role.WP_OFFICER, Role.AUDITOR, Role.PROSECUTOR)
+
+
+@pytest_asyncio.fixture
+async def over_rabbit(
+    database_kind: str, tmp_path: Path, postgres_url: str
+) -> AsyncIterator[NodesUnderTest]:
+    async with AsyncExitStack() as stack:
+        engines = await _engines(database_kind, stack, tmp_path, postgres_url)
+        del engines["PY"]  # AR and BR
+        yield await stack.enter_async_context(over_the_broker(engines, ROLES))
+
+
 async def test_a_cooperation_whose_dossier_only_the_protection_units_read(
     nodes: NodesUnderTest,
 ) -> None:
+    await a_cooperation(nodes)
+
+
+@pytest.mark.rabbitmq
+async def test_a_cooperation_whose_dossier_only_the_protection_units_read_over_the_real_broker(
+    over_rabbit: NodesUnderTest,
+) -> None:
+    for node in over_rabbit.federation.nodes.values():
+        assert isinstance(node.gateway.transport, RabbitTransport)
+    await a_cooperation(over_rabbit)
+
+
+async def a_cooperation(nodes: NodesUnderTest) -> None:
     ar = await Desk.of(nodes, "AR", Role.WP_OFFICER, CASES)
     br = await Desk.of(nodes, "BR", Role.WP_OFFICER, CASES)
     first = first_request("BR")

@@ -31,11 +31,13 @@ from messages.vocab import Family
 from national_node.cases import CaseContext, FamilyRules, receive
 from national_node.settings import NodeSettings
 from national_node.workflows.repatriation import RULES as REPATRIATION_RULES
+from national_node.workflows.witness_protection import COUNTERPART_TOKENS
 from national_node.workflows.witness_protection import RULES as WITNESS_PROTECTION_RULES
 
 log = logging.getLogger(__name__)
 
 FAMILY_RULES: dict[Family, FamilyRules] = {
+    Family.MLA: COUNTERPART_TOKENS,
     Family.REPATRIATION: REPATRIATION_RULES,
     Family.WITNESS_PROTECTION: WITNESS_PROTECTION_RULES,
 }

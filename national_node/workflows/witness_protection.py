@@ -9,7 +9,9 @@ case and checks who sends what. The node adds:
    sealed: one link per case, encrypted under the case's key beside the case's timeline. A
    message names the person by its case's token, which the node fills in; any other token is
    refused before anything is sent, a token of another counterpart as
-   ``wp-token-per-counterpart``, any other as ``wp-token-of-case`` (409).
+   ``wp-token-per-counterpart``, any other as ``wp-token-of-case`` (409). A message of another
+   family (an MLA request naming a protected witness, rule 3) is refused in the same way if it
+   names a person by a token the node uses with another counterpart.
 2. **Nothing identifying outside sealed sections** (rules 2, 5). A message whose values outside
    its sealed sections contain a name, a document number or a date of birth from the sealed
    dossiers of the case (or of the draft itself) is refused, naming the field, never the value
@@ -173,7 +175,29 @@ async def _record_link(
 
 
 def _refused(guard: str, why: str) -> TransitionRefused:
-    return TransitionRefused(f"witness-protection message refused: {guard}: {why}", [guard])
+    return TransitionRefused(f"message refused: {guard}: {why}", [guard])
+
+
+_TOKEN: Final = re.compile(r"wpt_[A-Za-z0-9_-]{22,64}")
+
+
+async def check_counterpart_tokens(
+    session: AsyncSession, ctx: CaseContext, case: Case, draft: MessageDraft
+) -> None:
+    """Refuse a draft (of any family) that names a protected person by a token this node uses
+    with another counterpart than the case's (rule 1: tokens cannot be linked across
+    relationships)."""
+    named = set(_TOKEN.findall(json.dumps(draft.body)))
+    if not named:
+        return
+    for link in await mapping(session, ctx):
+        if link.wp_token in named and link.counterpart_state != case.counterpart_state:
+            raise _refused(
+                PER_COUNTERPART_GUARD,
+                f"a wp_token in the message names a protected person to "
+                f"{link.counterpart_state}; each counterpart knows a person by its own token "
+                f"({RULES_SOURCE} rule 1)",
+            )
 
 
 async def link_person(
@@ -456,4 +480,26 @@ class WitnessProtectionRules:
         return draft.model_copy(update={"body": body})
 
 
+class CounterpartTokenRules:
+    """The node's rule for messages of other families that may name a protected person by
+    token (an MLA request's hearing of a protected witness): only by the counterpart's own."""
+
+    def check_new_case(self, ctx: CaseContext, draft: MessageDraft) -> None:
+        return None
+
+    async def prepare(
+        self,
+        session: AsyncSession,
+        ctx: CaseContext,
+        case: Case,
+        draft: MessageDraft,
+        principal: Principal,
+        *,
+        sending: bool,
+    ) -> MessageDraft:
+        await check_counterpart_tokens(session, ctx, case, draft)
+        return draft
+
+
 RULES: Final = WitnessProtectionRules()
+COUNTERPART_TOKENS: Final = CounterpartTokenRules()

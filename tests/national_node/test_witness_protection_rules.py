@@ -10,6 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
+from messages.registry import FAMILY_SPECS
+from messages.vocab import Family
+from national_node.api.examples import as_draft
 from national_node.roles import Role
 from tests.national_node.conftest import NodesUnderTest
 from tests.national_node.repatriation_steps import Desk
@@ -17,6 +20,7 @@ from tests.national_node.witness_steps import CASES, decision, first_request
 
 pytestmark = pytest.mark.asyncio
 
+PER_COUNTERPART = "wp-token-per-counterpart"
 NOT_THE_UNIT = (
     Role.PROSECUTOR,
     Role.CENTRAL_AUTHORITY,
@@ -168,3 +172,38 @@ async def test_nothing_identifying_travels_outside_the_sealed_dossier(
     assert naming.status_code == 422
     assert [path for path, _ in problems(naming)] == ["body.arrangement_ref"]
     assert (await br.send(br_id, decision()))["state"] == "ACCEPTED"
+
+
+async def test_an_mla_request_names_a_protected_witness_only_by_the_counterparts_token(
+    nodes: NodesUnderTest,
+) -> None:
+    unit = await Desk.of(nodes, "AR", Role.WP_OFFICER, CASES)
+    with_br = await created(unit, first_request("BR"))
+    to_br = (await link(unit, with_br)).json()["links"][0]["wp_token"]
+    with_py = await created(unit, first_request("PY"))
+    linked = await link(unit, with_py, same_person_as=with_br)
+    [to_py] = [x["wp_token"] for x in linked.json()["links"] if x["counterpart_state"] == "PY"]
+
+    prosecutor = await Desk.of(nodes, "AR", Role.PROSECUTOR, "/mla/cases")
+    request = as_draft(FAMILY_SPECS[Family.MLA].example_conversations()[0][0], first=True)
+    request.pop("urgency", None)  # the sample's respond_by date is in the past
+    request["recipient"] = {
+        "state": "PY",
+        "authority_id": "PY-CENTRAL-AUTHORITY",
+        "role": "CENTRAL_AUTHORITY",
+    }
+    victim = next(p for p in request["body"]["persons_concerned"] if p["role"] == "VICTIM")
+    victim["wp_token"] = to_br
+    response = await prosecutor.client.post("/mla/cases", json=request, headers=prosecutor.headers)
+    assert response.status_code == 201, response.text
+    case_id = response.json()["id"]
+    send = f"/mla/cases/{case_id}/draft/send"
+    why = refused(await prosecutor.client.post(send, headers=prosecutor.headers), PER_COUNTERPART)
+    assert "names a protected person to BR" in why
+    assert to_br not in why
+    victim["wp_token"] = to_py
+    await prosecutor.client.put(
+        f"/mla/cases/{case_id}/draft", json=request, headers=prosecutor.headers
+    )
+    sent = await prosecutor.send_draft(case_id)
+    assert sent["state"] == "TRANSMITTED"

@@ -10,6 +10,8 @@ received is ever lost) and flagged, and the refusal is logged.
 from __future__ import annotations
 
 import json
+import math
+import re
 import secrets
 import uuid
 from collections.abc import Callable, Mapping
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -138,6 +140,29 @@ class Recipient(BaseModel):
     role: AuthorityRole
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_problem(value: Any, path: str) -> str | None:
+    """What in ``value`` JSON (RFC 8259) cannot hold, though Python's json module reads it: a
+    NaN or infinite number, or a lone surrogate in a string (no UTF-8 encodes it)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{path}: {value} is not a JSON number"
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        return f"{path}: not text (a lone surrogate at {found.start()})" if found else None
+    items: list[tuple[Any, Any]] = []
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    for key, item in items:
+        problem = _json_problem(key, path) or _json_problem(item, f"{path}.{key}")
+        if problem:
+            return problem
+    return None
+
+
 class MessageDraft(BaseModel):
     """A message as a user writes it: the body, and whatever of the header is not implied by the
     case (ids, times, sender, recipient, conversation are filled in by the node)."""
@@ -161,6 +186,13 @@ class MessageDraft(BaseModel):
     language: str = "en"
     urgency: dict[str, Any] | None = None
     attachments: list[dict[str, Any]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _json_only(self) -> MessageDraft:
+        problem = _json_problem(self.model_dump(exclude_none=True), "draft")
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 class FamilyRules(Protocol):

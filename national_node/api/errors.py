@@ -59,7 +59,10 @@ COMMON_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     400: _documented("The body cannot be read (not UTF-8 text)"),
     401: _documented("No valid bearer token (or, at login, a wrong username or password)"),
     403: _documented("Your role (or your token's scopes) may not do this"),
-    413: _documented(f"The body is larger than {MAX_REQUEST_BYTES} bytes"),
+    413: {
+        "description": f"The body is larger than {MAX_REQUEST_BYTES} bytes (refused unread)",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    },
     422: _documented("The request is invalid: every problem is named"),
     **RESPONDS_409,  # any route that reads a case may meet one whose key was destroyed
 }
@@ -82,7 +85,8 @@ def validation_problems(error: RequestValidationError) -> list[Problem]:
                 Problem(path="body", message=f"the body is not valid JSON: {reason} at {where}")
             )
         else:
-            problems.append(Problem(path=_path(tuple(item["loc"])), message=str(item["msg"])))
+            message = str(item["msg"]).removeprefix("Value error, ")  # pydantic's, for a ValueError
+            problems.append(Problem(path=_path(tuple(item["loc"])), message=message))
     return problems
 
 

@@ -25,6 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from crypto.at_rest import CaseKey, DataKey
 from crypto.envelope import OpenedEnvelope
+from crypto.errors import DirectoryError
 from gateway.service import Gateway
 from messages.document import Document
 from messages.errors import FieldProblem, GuardFailed, IllegalTransition, MalformedMessage
@@ -518,7 +519,10 @@ async def send(
         await assemble(session, ctx, case, draft, principal, now), Family(case.family)
     )
     facts = check_transition(ctx, case, document, now)
-    outbox = await ctx.gateway.enqueue(session, document)
+    try:
+        outbox = await ctx.gateway.enqueue(session, document)
+    except DirectoryError as error:  # no key to encrypt to: the state is not in the federation
+        raise DraftInvalid([FieldProblem("recipient.state", str(error))]) from None
     entry = await _record(session, ctx, case, document, Direction.SENT, now, principal.user_id)
     entry.envelope_sha256 = outbox.envelope_sha256
     _store_facts(ctx, case, facts)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crypto.at_rest import DataKey
+from crypto.errors import DirectoryError
 from crypto.keys import Keyring, Purpose
 from crypto.suites import Suite
 from crypto.trust import RecipientKey, StaticDirectory
@@ -83,6 +84,8 @@ async def local_federation(
     network = InProcessNetwork() if transport is None else None
 
     def choose(state: str, family: Family, at: int) -> RecipientKey:
+        if state not in directory.encryption:
+            raise DirectoryError(f"{state} is not a state of this federation")
         return directory.encryption[state][0]
 
     nodes = {}

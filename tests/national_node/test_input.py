@@ -286,6 +286,22 @@ async def test_problems_never_echo_the_input(nodes: NodesUnderTest) -> None:
     assert secret not in response.text
 
 
+async def test_a_message_to_a_state_outside_the_federation_is_refused_at_sending(
+    nodes: NodesUnderTest,
+) -> None:
+    """France is a state, but not of this federation: no key to encrypt to, nothing sent."""
+    client, headers = nodes.clients["AR"], await nodes.headers("AR", Role.PROSECUTOR)
+    draft = DRAFT | {"recipient": DRAFT["recipient"] | {"state": "FR"}}
+    case = (await client.post("/mla/cases", json=draft, headers=headers)).json()
+    engine = nodes.federation.nodes["AR"].engine
+    before = await snapshot(engine)
+    sent = await client.post(f"/mla/cases/{case['id']}/draft/send", headers=headers)
+    assert sent.status_code == 422
+    (problem,) = sent.json()["detail"]["problems"]
+    assert problem == {"path": "recipient.state", "message": "FR is not a state of this federation"}
+    assert await snapshot(engine) == before
+
+
 # --- what another state sends ----------------------------------------------------------------
 
 

@@ -180,7 +180,7 @@ async def node_main(config: dict[str, Any], pipe: multiprocessing.connection.Con
         choose_key=peers.choose_key,
         engine=engine,
         transport=transport,
-        settings=GatewaySettings(retry_initial=120, relay_idle=0.01),
+        settings=GatewaySettings(retry_initial=120),
         on_accept=record,
     )
     await transport.start()

@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import aio_pika
@@ -99,6 +100,50 @@ def _dead_letter_reason(headers: Mapping[str, Any]) -> str:
     return first.replace("_", "-") if isinstance(first, str) and first else "unknown"
 
 
+def _tag(message: aio_pika.abc.AbstractIncomingMessage) -> int:
+    tag = message.delivery_tag
+    if tag is None:  # only a message consumed with no_ack, never here
+        raise TypeError("a delivery without a delivery tag")
+    return tag
+
+
+@dataclass
+class _Acks:
+    """The settling of one consuming channel's deliveries, for coalesced acks."""
+
+    channel: object
+    """The channel the deliveries came on (delivery tags count per channel)."""
+    floor: int = 0
+    """Every delivery tag up to this one is settled."""
+    settled: set[int] = field(default_factory=set)
+    """Tags above ``floor`` settled one by one (acked, dead-lettered, requeued)."""
+    ready: dict[int, aio_pika.abc.AbstractIncomingMessage] = field(default_factory=dict)
+    """Deliveries to ack, by tag."""
+    flushing: bool = False
+
+    def take(
+        self,
+    ) -> tuple[
+        aio_pika.abc.AbstractIncomingMessage | None, list[aio_pika.abc.AbstractIncomingMessage]
+    ]:
+        """The delivery to ack with ``multiple`` (the end of the run of settled or ready tags
+        just above ``floor``), and the ready deliveries past that run, to ack one by one."""
+        tag, last = self.floor + 1, None
+        while True:
+            if tag in self.ready:
+                last = self.ready.pop(tag)
+            elif tag in self.settled:
+                self.settled.discard(tag)
+            else:
+                break
+            tag += 1
+        self.floor = tag - 1
+        singles = list(self.ready.values())
+        self.ready.clear()
+        self.settled.update(_tag(single) for single in singles)
+        return last, singles
+
+
 class RabbitTransport:
     """A node's connection to its state's broker (see the module docstring)."""
 
@@ -139,6 +184,8 @@ class RabbitTransport:
         self._dead_letters: aio_pika.abc.AbstractQueue | None = None
         self._closing = asyncio.Event()
         self._handlers: set[asyncio.Task[Any]] = set()
+        self._acks: _Acks | None = None
+        self._ack_turn = asyncio.Lock()
         self.reconnects = 0
         """How many times a lost connection (either) was opened again (for metrics, tests)."""
         self.in_flight = 0
@@ -309,18 +356,20 @@ class RabbitTransport:
         """The one place that acks, dead-letters or requeues a delivery."""
         try:
             if disposition.action is Action.ACK:
-                await message.ack()
-            elif disposition.action is Action.DEAD_LETTER:
+                await self._ack(message)
+                return
+            if disposition.action is Action.DEAD_LETTER:
                 reason = disposition.reason or "unspecified"
                 try:
                     await self._publish_dead_letter(message.body, reason)
                 except TransportError:
                     log.warning("dead-lettering failed (%s): the delivery is retried", reason)
                     await message.nack(requeue=True)
-                    return
-                await message.ack()
+                else:
+                    await message.ack()
             else:
                 await message.nack(requeue=True)
+            self._acks_of(message).settled.add(_tag(message))
         except _BROKER_ERRORS:
             # The channel is gone: the broker redelivers the message (a duplicate the inbox
             # recognises by its hash); nothing to do here but say so.
@@ -330,6 +379,35 @@ class RabbitTransport:
                 disposition.action.value,
                 exc_info=True,
             )
+
+    def _acks_of(self, message: aio_pika.abc.AbstractIncomingMessage) -> _Acks:
+        channel = message.channel
+        if self._acks is None or self._acks.channel is not channel:
+            self._acks = _Acks(channel)  # a new channel (reconnected): its tags start at 1
+        return self._acks
+
+    async def _ack(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        """Ack, coalesced with the acks of the deliveries settled in the same turn of the
+        event loop (a judged batch): one ``basic.ack`` with ``multiple`` for the run of
+        delivery tags, from the lowest one not yet settled, that are all settled or ready to
+        ack; any other ready delivery is acked on its own. A multiple ack never covers a
+        delivery still being handled, nor one this consumer did not see; acks go out one
+        flush at a time (``_ack_turn``), so a multiple ack never overtakes one it covers."""
+        acks = self._acks_of(message)
+        acks.ready[_tag(message)] = message
+        if acks.flushing:
+            return  # the first delivery of this turn sends the acks
+        acks.flushing = True
+        try:
+            await asyncio.sleep(0)  # the rest of the batch's deliveries become ready
+        finally:
+            acks.flushing = False
+        async with self._ack_turn:
+            last, singles = acks.take()
+            if last is not None:
+                await last.ack(multiple=True)
+            for single in singles:
+                await single.ack()
 
     async def _publish_dead_letter(self, body: bytes, reason: str) -> None:
         if self._dead is None:

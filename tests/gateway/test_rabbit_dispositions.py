@@ -13,7 +13,7 @@ import aio_pika
 import pytest
 
 from gateway.errors import TransportError
-from gateway.rabbit import RabbitTransport
+from gateway.rabbit import RabbitTransport, _Acks
 from gateway.topology import OUTBOUND_EXCHANGE, UNROUTABLE_QUEUE
 from gateway.transport import DeadLetter, Delivery, Disposition
 from tests.gateway.brokers import Received, StateFederation, running
@@ -133,6 +133,71 @@ async def test_a_cancelled_handler_never_acks(states: Callable[..., StateFederat
         await received.wait_for([b"interrupted"])
     assert received.bodies == [b"interrupted"]
     assert received.deliveries[0].redelivered
+
+
+async def test_coalesced_acks_never_cover_a_delivery_still_being_handled(
+    states: Callable[..., StateFederation],
+) -> None:
+    # Acks of deliveries settled together go out as one multiple ack, but never over a
+    # delivery whose handler has not answered: cancelled, it is delivered again, alone.
+    federation = await linked_pair(states)
+    bodies = [b"fast 1", b"fast 2", b"slow", b"fast 3", b"poison", b"fast 4"]
+    answered: list[bytes] = []
+    started = asyncio.Event()
+
+    async def handler(delivery: Delivery) -> Disposition:
+        if delivery.body == b"slow":
+            started.set()
+            await asyncio.Event().wait()  # until close() cancels it
+        answered.append(delivery.body)
+        if delivery.body == b"poison":
+            return Disposition.dead_letter("malformed")
+        return Disposition.ack()
+
+    async with running(federation.transport("FR")) as sender:
+        for body in bodies:
+            await sender.publish("DE", body)
+    first = federation.transport("DE", concurrency=len(bodies), close_grace=0.2)
+    async with running(first, handler):
+        async with asyncio.timeout(20):
+            await started.wait()
+            while len(answered) < len(bodies) - 1:
+                await asyncio.sleep(0.05)
+        assert [letter.body for letter in await drain_dead_letters(first, 1)] == [b"poison"]
+
+    received = Received()
+    async with running(federation.transport("DE"), received):
+        await received.wait_for([b"slow"])
+        await asyncio.sleep(0.5)  # nothing else comes: every other delivery was settled
+    assert received.bodies == [b"slow"]
+    assert await federation.message_count("DE", "puente.inbound.DE") == 0
+
+
+async def test_which_deliveries_one_multiple_ack_covers() -> None:
+    class Message:
+        def __init__(self, tag: int) -> None:
+            self.delivery_tag = tag
+
+    def ready(acks: _Acks, *tags: int) -> None:
+        for tag in tags:
+            acks.ready[tag] = Message(tag)  # type: ignore[assignment]
+
+    acks = _Acks(channel=object())
+    ready(acks, 1, 2, 3)
+    last, singles = acks.take()
+    assert (last.delivery_tag if last else None, singles, acks.floor) == (3, [], 3)
+    # 4 is still being handled (or was never seen): 5 and 6 are acked one by one.
+    ready(acks, 5, 6)
+    last, singles = acks.take()
+    assert last is None
+    assert sorted(s.delivery_tag for s in singles) == [5, 6]
+    assert acks.floor == 3
+    # 4 is dead-lettered (settled on its own); 7 and 8 are ready: one ack up to 8.
+    acks.settled.add(4)
+    ready(acks, 8, 7)
+    last, singles = acks.take()
+    assert (last.delivery_tag if last else None, singles, acks.floor) == (8, [], 8)
+    assert acks.settled == set()
 
 
 async def test_a_publish_the_broker_does_not_store_raises(

@@ -96,11 +96,24 @@ def _config_file(config: Path | None) -> Iterator[None]:
 @contextmanager
 def database_refusals(url: str) -> Iterator[None]:
     """A database that cannot be reached or used: a refusal naming it (without its password)."""
+    folder = sqlite_folder(url)
+    if folder is not None and not folder.is_dir():
+        # Said before connecting: aiosqlite's failed connect leaves its thread to post to a
+        # loop that asyncio.run may already have closed.
+        fail(f"database {url}: the folder {folder} does not exist")
     try:
         yield
     except SQLAlchemyError as error:
         cause = error.orig if isinstance(error, DBAPIError) else error
         fail(f"database {without_password(url)}: {str(cause).strip().splitlines()[0]}")
+
+
+def sqlite_folder(url: str) -> Path | None:
+    """The folder of a SQLite database file (None for another database, or in memory)."""
+    scheme, _, path = url.partition(":///")
+    if not scheme.startswith("sqlite") or not path or path.startswith(":memory:"):
+        return None
+    return Path(path.split("?", 1)[0]).parent
 
 
 def _secret_from_env_or_prompt(variable: str, prompt: str) -> str:

@@ -213,7 +213,16 @@ def test_a_database_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
     )
     result = puente("node", "migrate", "--config", config)
     assert result.exit_code == 1
-    assert "unable to open database file" in result.output
+    assert f"the folder {tmp_path / 'missing' / 'dir'} does not exist" in result.output
+    unreachable = tmp_path / "pg.toml"
+    unreachable.write_text(
+        'state = "AR"\ndatabase_url = "postgresql://puente:secret@127.0.0.1:1/none"\n',
+        encoding="utf-8",
+    )
+    result = puente("node", "migrate", "--config", unreachable)
+    assert result.exit_code == 1
+    assert "database postgresql://puente:***@127.0.0.1:1/none: " in result.output
+    assert "secret" not in result.output
 
 
 # --- puente user add ---------------------------------------------------------------------------

@@ -490,20 +490,27 @@ class Gateway:
     async def run_relay(self, stop: asyncio.Event) -> None:
         """Relay until ``stop`` is set; a failing pass is logged and retried."""
         while not stop.is_set():
+            # Cleared before the pass reads: a commit during the pass wakes the next one
+            # (cleared after it, that wake-up was lost until the next idle tick).
+            self._wake.clear()
             try:
                 published = await self.relay_once()
             except SQLAlchemyError:
                 log.exception("outbox relay pass failed; retrying")
-                published = 0
-            if published:
+                await self._idle(stop, wakeable=False)
                 continue
-            self._wake.clear()
-            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(
-                waiters, timeout=self.settings.relay_idle, return_when=asyncio.FIRST_COMPLETED
-            )
-            for waiter in waiters:
-                waiter.cancel()
+            if not published:
+                await self._idle(stop, wakeable=True)
+
+    async def _idle(self, stop: asyncio.Event, *, wakeable: bool) -> None:
+        """Wait ``relay_idle`` seconds, or until ``stop`` (or a wake-up, if ``wakeable``)."""
+        waits = [stop.wait(), self._wake.wait()] if wakeable else [stop.wait()]
+        waiters = [asyncio.ensure_future(wait) for wait in waits]
+        await asyncio.wait(
+            waiters, timeout=self.settings.relay_idle, return_when=asyncio.FIRST_COMPLETED
+        )
+        for waiter in waiters:
+            waiter.cancel()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume inbound envelopes and relay the outbox until ``stop`` is set."""

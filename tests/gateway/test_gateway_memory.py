@@ -258,6 +258,35 @@ async def test_an_unanswered_message_is_republished_then_reported_expired(
     assert "expired" in kinds
 
 
+async def test_a_message_committed_during_an_idle_relay_pass_is_not_left_waiting(
+    cluster: Cluster,
+) -> None:
+    # The relay sleeps relay_idle when a pass publishes nothing; a commit wakes it. A commit
+    # that lands while such a pass runs must wake the next pass, not wait out relay_idle.
+    ar = cluster.gateways["AR"]
+    ar.settings = GatewaySettings(relay_idle=60)
+    publish_all = ar._publish_all
+    committed = asyncio.Event()
+
+    async def commit_during_the_pass(envelopes: list[tuple[str, bytes]]) -> list[str | None]:
+        if not committed.is_set():
+            committed.set()
+            await ar.send(documents_between("AR", "PY")[0])
+        return await publish_all(envelopes)
+
+    ar._publish_all = commit_during_the_pass  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    relay = asyncio.create_task(ar.run_relay(stop))
+    try:
+        async with asyncio.timeout(10):  # far less than relay_idle
+            while cluster.network.queues["PY"].empty():
+                await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await relay
+    assert committed.is_set()
+
+
 async def test_the_outbox_shares_the_business_transaction(cluster: Cluster) -> None:
     ar = cluster.gateways["AR"]
     document = documents_between("AR", "PY")[0]

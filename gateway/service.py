@@ -317,19 +317,24 @@ class Gateway:
         """Seal ``document`` and add it to the outbox in ``session``'s transaction (the caller
         commits it together with the business change that caused it, then may :meth:`wake`
         the relay)."""
-        row, event = self._sealed(document, self.clock(), is_receipt=False)
+        return self._add(session, *self._sealed(document, self.clock(), is_receipt=False))
+
+    async def send(self, document: Document[Any]) -> OutboxMessage:
+        """Seal ``document`` and commit it to the outbox on its own (sealed before this process
+        takes its turn to write)."""
+        sealed = self._sealed(document, self.clock(), is_receipt=False)
+        async with self._turn(), self.session() as session:
+            message = self._add(session, *sealed)
+            await session.commit()
+        self._wake.set()
+        return message
+
+    @staticmethod
+    def _add(session: AsyncSession, row: dict[str, Any], event: dict[str, Any]) -> OutboxMessage:
         message = OutboxMessage(**row)
         session.add(message)
         session.add(ExchangeEvent(**event))
         return message
-
-    async def send(self, document: Document[Any]) -> OutboxMessage:
-        """Seal ``document`` and commit it to the outbox on its own."""
-        async with self._turn(), self.session() as session:
-            row = await self.enqueue(session, document)
-            await session.commit()
-        self._wake.set()
-        return row
 
     async def send_many(self, documents: Iterable[Document[Any]]) -> list[str]:
         """Seal ``documents`` and commit them to the outbox together, in one transaction;

@@ -174,8 +174,8 @@ async def _record_link(
     return TokenLink(case.id, case.case_ref, case.counterpart_state, token, person, entry.id)
 
 
-def _refused(guard: str, why: str) -> TransitionRefused:
-    return TransitionRefused(f"message refused: {guard}: {why}", [guard])
+def _refused(guard: str, why: str, what: str = "message") -> TransitionRefused:
+    return TransitionRefused(f"{what} refused: {guard}: {why}", [guard])
 
 
 _TOKEN: Final = re.compile(r"wpt_[A-Za-z0-9_-]{22,64}")
@@ -227,6 +227,7 @@ async def link_person(
             raise _refused(
                 OF_CASE_GUARD,
                 "the other case names no person yet: link it to a person or send its request first",
+                "link",
             )
         if other.person is None:
             other = await _record_link(
@@ -238,7 +239,9 @@ async def link_person(
             return mine
         if mine is not None and mine.person is not None:
             raise _refused(
-                "one-person-per-case", "this case is already linked to another protected person"
+                "one-person-per-case",
+                "this case is already linked to another protected person",
+                "link",
             )
     token = mine.wp_token if mine is not None else None
     if token is None:

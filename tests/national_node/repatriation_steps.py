@@ -15,8 +15,10 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
 
 from gateway.brokers import ManagementError
+from gateway.store import FINAL_STATES, OutboxMessage
 from messages.base import WireModel
 from messages.repatriation.models import (
     NationalityVerificationRequest,
@@ -298,6 +300,24 @@ async def wait_for(predicate: Callable[[], Awaitable[bool]], timeout: float = 15
     while not await predicate():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.05)
+
+
+async def settled(nodes: NodesUnderTest) -> None:
+    """Wait until nothing is in flight between the nodes: every envelope of every node has its
+    receipt, every receipt is out. A test ends so, so that no gateway is stopped in the middle
+    of filing a message (its transaction would hold locks while the test's databases go)."""
+
+    async def quiet() -> bool:
+        for node in nodes.federation.nodes.values():
+            async with node.session() as session:
+                pending = await session.exec(
+                    select(OutboxMessage.id).where(col(OutboxMessage.state).not_in(FINAL_STATES))
+                )
+                if pending.first() is not None:
+                    return False
+        return True
+
+    await wait_for(quiet)
 
 
 @dataclass

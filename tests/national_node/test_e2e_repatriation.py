@@ -32,6 +32,7 @@ from tests.national_node.repatriation_steps import (
     over_the_broker,
     return_plan,
     return_scheduled,
+    settled,
     today,
     travel_document_issued,
     travel_document_request,
@@ -86,6 +87,7 @@ async def test_a_repatriation_from_brazil_to_paraguay_through_reintegration_foll
     nodes: NodesUnderTest,
 ) -> None:
     await a_repatriation(nodes)
+    await settled(nodes)
 
 
 @pytest.mark.rabbitmq
@@ -95,6 +97,7 @@ async def test_a_repatriation_from_brazil_to_paraguay_over_the_real_broker(
     for node in over_rabbit.federation.nodes.values():
         assert isinstance(node.gateway.transport, RabbitTransport)
     await a_repatriation(over_rabbit)
+    await settled(over_rabbit)
 
 
 async def a_repatriation(nodes: NodesUnderTest) -> None:

@@ -20,7 +20,7 @@ from gateway.rabbit import RabbitTransport
 from messages.witness_protection.vocab import WPStatus
 from national_node.roles import Role
 from tests.national_node.conftest import NodesUnderTest, _engines
-from tests.national_node.repatriation_steps import Desk, over_the_broker
+from tests.national_node.repatriation_steps import Desk, over_the_broker, settled
 from tests.national_node.witness_steps import (
     CASES,
     arrangement,
@@ -126,6 +126,7 @@ async def test_a_cooperation_whose_dossier_only_the_protection_units_read(
     nodes: NodesUnderTest,
 ) -> None:
     await a_cooperation(nodes)
+    await settled(nodes)
 
 
 @pytest.mark.rabbitmq
@@ -135,6 +136,7 @@ async def test_a_cooperation_whose_dossier_only_the_protection_units_read_over_t
     for node in over_rabbit.federation.nodes.values():
         assert isinstance(node.gateway.transport, RabbitTransport)
     await a_cooperation(over_rabbit)
+    await settled(over_rabbit)
 
 
 async def a_cooperation(nodes: NodesUnderTest) -> None:

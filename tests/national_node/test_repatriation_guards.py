@@ -28,6 +28,7 @@ from tests.national_node.repatriation_steps import (
     now,
     resume,
     return_scheduled,
+    settled,
     today,
     travel_document_issued,
     travel_document_request,
@@ -139,6 +140,7 @@ async def test_identity_data_leaves_the_node_only_under_a_consent_in_force(
         "NationalityVerificationRequest",
     ]
     assert all(e["refused"] is None for e in arrived["entries"])
+    await settled(nodes)
 
 
 async def test_a_return_is_scheduled_on_a_recent_assessment_below_prohibitive_and_a_prosecutors_confirmation(  # noqa: E501
@@ -193,6 +195,7 @@ async def test_a_return_is_scheduled_on_a_recent_assessment_below_prohibitive_an
     received = await py.reaches(py_id, "RETURN_SCHEDULED", 9)
     assert received["entries"][-1]["document"]["body"]["prosecutor_confirmation"] == confirmation
     assert received["entries"][-1]["refused"] is None
+    await settled(nodes)
 
 
 async def test_a_hold_for_proceedings_needs_a_new_confirmation_to_resume(
@@ -221,6 +224,7 @@ async def test_a_hold_for_proceedings_needs_a_new_confirmation_to_resume(
     assert carried["decision_ref"] == "PRSP-NCRIM-2026-00388"
     at_origin = await py.reaches(py_id, "RETURN_SCHEDULED", 9)
     assert [e["trigger"] for e in at_origin["entries"][-2:]] == ["HoldNotice", "ResumeNotice"]
+    await settled(nodes)
 
 
 async def test_a_confirmation_is_recorded_only_where_a_return_awaits_it(
@@ -254,3 +258,4 @@ async def test_a_confirmation_is_recorded_only_where_a_return_awaits_it(
     )
     assert future.status_code == 422
     assert future.json()["detail"]["problems"][0]["path"] == "confirmed_on"
+    await settled(nodes)

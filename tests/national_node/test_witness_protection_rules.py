@@ -15,7 +15,7 @@ from messages.vocab import Family
 from national_node.api.examples import as_draft
 from national_node.roles import Role
 from tests.national_node.conftest import NodesUnderTest
-from tests.national_node.repatriation_steps import Desk
+from tests.national_node.repatriation_steps import Desk, settled
 from tests.national_node.witness_steps import CASES, decision, first_request
 
 pytestmark = pytest.mark.asyncio
@@ -128,6 +128,7 @@ async def test_each_counterpart_knows_the_person_by_its_own_token(nodes: NodesUn
     missing = await ar.client.get(f"{CASES}/{unknown}/protected-person", headers=ar.headers)
     assert missing.status_code == 404
     assert (await link(ar, with_br, same_person_as=unknown)).status_code == 404
+    await settled(nodes)
 
 
 async def test_nothing_identifying_travels_outside_the_sealed_dossier(
@@ -172,6 +173,7 @@ async def test_nothing_identifying_travels_outside_the_sealed_dossier(
     assert naming.status_code == 422
     assert [path for path, _ in problems(naming)] == ["body.arrangement_ref"]
     assert (await br.send(br_id, decision()))["state"] == "ACCEPTED"
+    await settled(nodes)
 
 
 async def test_an_mla_request_names_a_protected_witness_only_by_the_counterparts_token(
@@ -207,3 +209,4 @@ async def test_an_mla_request_names_a_protected_witness_only_by_the_counterparts
     )
     sent = await prosecutor.send_draft(case_id)
     assert sent["state"] == "TRANSMITTED"
+    await settled(nodes)

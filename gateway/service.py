@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import math
 import random
 import time
 import uuid
@@ -115,7 +116,11 @@ class GatewaySettings:
     inbox_batch: int = 100
     """Deliveries judged in one transaction at most (group commit)."""
     relay_idle: float = 0.2
-    """Seconds the relay sleeps when nothing is due (it is also woken on each enqueue)."""
+    """Seconds the relay sleeps when nothing is due (it is woken sooner by send, send_many,
+    an inbox commit that issued receipts, and wake())."""
+    retry_scan: float = 1.0
+    """Seconds between the relay's looks for published messages due again, or expired (new
+    messages are looked for on every pass)."""
 
 
 def now_unix() -> int:
@@ -300,7 +305,7 @@ class Gateway:
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
         self._wake = asyncio.Event()
         # SQLite has one writer at a time, and a waiting writer sleeps in steps of up to 100 ms:
-        # this process takes turns itself instead (the relay, the inbox, send()).
+        # this process takes turns itself instead (the relay, the inbox, send(), send_many()).
         self._sqlite_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._waiting: list[tuple[Delivery, asyncio.Future[Disposition]]] = []
         self._batcher: asyncio.Task[None] | None = None
@@ -403,24 +408,39 @@ class Gateway:
         The rows are read, published, then updated *conditionally* (only while still QUEUED or
         PUBLISHED), because a receipt may settle a row while its publish is in flight.
         """
+        return await self._relay_pass(retries=True)
+
+    async def _relay_pass(self, *, retries: bool) -> int:
+        """A relay pass: the due QUEUED rows, and with ``retries`` the due PUBLISHED ones
+        (published again for want of a receipt), the lowest ids first.
+
+        Each state is read on its own (``state = ?``): the state index then yields the rows in
+        id order, and a read stops after ``relay_batch`` due rows. Finding no PUBLISHED row due
+        still walks every one awaiting its receipt, so run_relay looks for retries only every
+        ``retry_scan`` seconds."""
         now = self.clock()
+        limit = self.settings.relay_batch
+        states = _PENDING if retries else (TransportState.QUEUED,)
+        due: list[Any] = []
         async with self._turn(), self.engine.connect() as db:
-            due = (
-                await db.execute(
-                    select(
-                        _OUTBOX.c.id,
-                        _OUTBOX.c.destination,
-                        _OUTBOX.c.envelope,
-                        _OUTBOX.c.envelope_sha256,
-                        _OUTBOX.c.expires_at,
-                        _OUTBOX.c.is_receipt,
-                        _OUTBOX.c.attempts,
+            for state in states:
+                due += (
+                    await db.execute(
+                        select(
+                            _OUTBOX.c.id,
+                            _OUTBOX.c.destination,
+                            _OUTBOX.c.envelope,
+                            _OUTBOX.c.envelope_sha256,
+                            _OUTBOX.c.expires_at,
+                            _OUTBOX.c.is_receipt,
+                            _OUTBOX.c.attempts,
+                        )
+                        .where(_OUTBOX.c.state == state, _OUTBOX.c.next_attempt_at <= now)
+                        .order_by(_OUTBOX.c.id)
+                        .limit(limit)
                     )
-                    .where(_OUTBOX.c.state.in_(_PENDING), _OUTBOX.c.next_attempt_at <= now)
-                    .order_by(_OUTBOX.c.id)
-                    .limit(self.settings.relay_batch)
-                )
-            ).all()
+                ).all()
+        due = sorted(due, key=lambda row: row.id)[:limit]
         expired = [row for row in due if now >= row.expires_at]
         live = [row for row in due if now < row.expires_at]
         outcomes = await self._publish_all([(row.destination, row.envelope) for row in live])
@@ -493,17 +513,23 @@ class Gateway:
         return list(await asyncio.gather(*(publish(*pair) for pair in envelopes)))
 
     async def run_relay(self, stop: asyncio.Event) -> None:
-        """Relay until ``stop`` is set; a failing pass is logged and retried."""
+        """Relay until ``stop`` is set; a failing pass is logged and retried. New messages are
+        looked for on every pass (a commit wakes the relay), retries and expiries every
+        ``retry_scan`` seconds."""
+        scanned = -math.inf
         while not stop.is_set():
             # Cleared before the pass reads: a commit during the pass wakes the next one
             # (cleared after it, that wake-up was lost until the next idle tick).
             self._wake.clear()
+            retries = time.monotonic() - scanned >= self.settings.retry_scan
             try:
-                published = await self.relay_once()
+                published = await self._relay_pass(retries=retries)
             except SQLAlchemyError:
                 log.exception("outbox relay pass failed; retrying")
                 await self._idle(stop, wakeable=False)
                 continue
+            if retries:
+                scanned = time.monotonic()
             if not published:
                 await self._idle(stop, wakeable=True)
 
@@ -565,7 +591,6 @@ class Gateway:
             except Exception:
                 log.info("a batch of %d deliveries failed; judging them one by one", len(batch))
             else:
-                self._wake.set()
                 return results
         singles: list[Disposition | BaseException] = []
         for delivery in batch:
@@ -585,7 +610,6 @@ class Gateway:
             sha = hashlib.sha256(delivery.body).hexdigest()
             log.warning("inbox unavailable for %s: %s", sha, error)
             return Disposition.retry("storage-unavailable")
-        self._wake.set()
         return disposition
 
     async def _judge_together(self, bodies: list[bytes]) -> list[Disposition]:
@@ -637,7 +661,14 @@ class Gateway:
                     .where(_OUTBOX.c.envelope_sha256.in_(batch.resend), _OUTBOX.c.expires_at > now)
                     .values(state=TransportState.QUEUED, next_attempt_at=now)
                 )
+            # The relay is woken if this commit gives it something to send: receipts, receipts
+            # to send again, or messages the business hook enqueued.
+            wake = bool(receipts or batch.resend) or any(
+                isinstance(added, OutboxMessage) for added in session.new
+            )
             await session.commit()
+        if wake:
+            self._wake.set()
         return dispositions
 
     async def _known(
@@ -766,9 +797,10 @@ class Gateway:
             return []
         if self._sqlite_turn is not None:
             # SQLite promises no order for RETURNING rows, so SQLAlchemy would insert them one
-            # statement each. A transaction here holds SQLite's one write lock from its start
-            # (BEGIN IMMEDIATE), so the ids are known: the next rowids, max(id) + 1 onwards,
-            # as SQLite would assign them.
+            # statement each. A transaction of make_engine's holds SQLite's one write lock from
+            # its start (BEGIN IMMEDIATE), so the ids are known: the next rowids, max(id) + 1
+            # onwards, as SQLite would assign them. (Without that lock, a writer in between
+            # makes this insert fail, on the primary key or the snapshot: never a wrong id.)
             top = (await db.execute(select(func.max(_LOG.c.id)))).one()[0] or 0
             ids = list(range(top + 1, top + 1 + len(events)))
             await db.execute(

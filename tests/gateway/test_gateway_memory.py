@@ -287,6 +287,32 @@ async def test_a_message_committed_during_an_idle_relay_pass_is_not_left_waiting
     assert committed.is_set()
 
 
+async def test_the_running_relay_publishes_again_what_got_no_receipt_once_due(
+    cluster: Cluster,
+) -> None:
+    # New messages are looked for on every pass, published ones due again every retry_scan.
+    ar = cluster.gateways["AR"]
+    ar.settings = GatewaySettings(retry_initial=60, relay_idle=0.02, retry_scan=0.05)
+    await ar.send(documents_between("AR", "PY")[0])
+    to_py = cluster.network.queues["PY"]  # PY's node does not run: no receipt comes
+    stop = asyncio.Event()
+    relay = asyncio.create_task(ar.run_relay(stop))
+    try:
+        async with asyncio.timeout(10):
+            while to_py.qsize() < 1:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.2)  # passes and retry scans: nothing is due yet
+            assert to_py.qsize() == 1
+            cluster.clock.now += 3600  # past the backoff
+            while to_py.qsize() < 2:
+                await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await relay
+    [row] = await outbox(ar.engine)
+    assert (row.state, row.attempts) == (TransportState.PUBLISHED, 2)
+
+
 async def test_the_outbox_shares_the_business_transaction(cluster: Cluster) -> None:
     ar = cluster.gateways["AR"]
     document = documents_between("AR", "PY")[0]

@@ -3,6 +3,7 @@ of every role in every state and an HTTP client per node."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
@@ -75,7 +76,9 @@ async def _engines(
                 with psycopg.connect(postgres_url, autocommit=True) as connection:
                     connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
-            stack.callback(drop)
+            # In a thread: a gateway task still inside a transaction on this schema (a delivery
+            # arriving as the test ends) must be able to finish, or DROP waits for it forever.
+            stack.push_async_callback(asyncio.to_thread, drop)
             engine = create_async_engine(
                 postgres_url.replace("postgresql://", "postgresql+psycopg://", 1),
                 connect_args={"options": f"-csearch_path={schema}"},

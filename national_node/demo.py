@@ -18,6 +18,7 @@ Envelopes and receipts carry the real time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import shutil
@@ -33,10 +34,19 @@ from pathlib import Path
 from typing import Any, Final
 
 import httpx
+from aio_pika.exceptions import AMQPError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from gateway.brokers import Credentials, StateBroker, deprovision, link, provision, wait_for_links
+from gateway.brokers import (
+    Credentials,
+    ManagementError,
+    StateBroker,
+    deprovision,
+    link,
+    provision,
+    wait_for_links,
+)
 from gateway.brokers import Node as BrokerNode
 from gateway.rabbit import RabbitTransport
 from gateway.service import GatewaySettings
@@ -490,19 +500,27 @@ async def rabbit_transports(
         for state in STATES
     }
     try:
-        for broker in brokers.values():
-            await provision(broker)
-        for upstream in brokers.values():
-            for downstream in brokers.values():
-                if upstream is not downstream:
-                    await asyncio.to_thread(link, upstream, downstream, reconnect_delay=1)
-        for broker in brokers.values():
-            await wait_for_links(broker, [s for s in STATES if s != broker.state])
+        try:
+            for broker in brokers.values():
+                await provision(broker)
+            for upstream in brokers.values():
+                for downstream in brokers.values():
+                    if upstream is not downstream:
+                        await asyncio.to_thread(link, upstream, downstream, reconnect_delay=1)
+            for broker in brokers.values():
+                await wait_for_links(broker, [s for s in STATES if s != broker.state])
+        except (ManagementError, AMQPError, OSError, TimeoutError) as error:
+            raise DemoError(
+                f"cannot set up the demo's vhosts on RabbitMQ at {node.host}:{node.amqp_port} "
+                f"(management API on port {node.management_port}): {error}"
+            ) from None
         yield lambda state: RabbitTransport(brokers[state].gateway_url, state)
     finally:
         for broker in brokers.values():
             peers = [b for b in brokers.values() if b is not broker]
-            await asyncio.to_thread(deprovision, broker, peers)
+            # Best effort: a broker that cannot be reached has nothing of the demo to remove.
+            with contextlib.suppress(ManagementError, OSError):
+                await asyncio.to_thread(deprovision, broker, peers)
 
 
 def _engines(directory: Path) -> dict[str, AsyncEngine]:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from national_node.cli import app
 from tests.gateway.brokers import MAIN_NODE
 from tests.national_node.test_cli_serve import HANG_GUARD, Served
 
@@ -198,3 +200,27 @@ def test_the_demo_over_rabbitmq_exchanges_through_the_broker_and_cleans_it_up(
         ]
         assert demo.interrupt() == 0, "".join(demo.output)
     assert demo_vhosts() == before
+
+
+def test_the_demo_says_which_broker_it_cannot_reach() -> None:
+    base, unreachable = free_port_block(3), free_port_block(2)
+    result = CliRunner().invoke(
+        app,
+        [
+            "demo",
+            "--port-base",
+            str(base),
+            "--amqp-url",
+            f"amqp://guest:guest@127.0.0.1:{unreachable}/",
+            "--management-port",
+            str(unreachable + 1),
+        ],
+    )
+    assert result.exit_code == 1
+    assert (
+        f"cannot set up the demo's vhosts on RabbitMQ at 127.0.0.1:{unreachable} "
+        f"(management API on port {unreachable + 1})"
+    ) in result.output
+    wrong = CliRunner().invoke(app, ["demo", "--port-base", str(base), "--amqp-url", "http://x/"])
+    assert wrong.exit_code == 1
+    assert "--amqp-url: expected amqp://user:password@host:port/" in wrong.output

@@ -232,7 +232,7 @@ def init(
             "host": host,
             "port": port,
         }
-        if database_url:
+        if database_url and not has_password(database_url):
             values["database_url"] = database_url
         config.write_text(_toml(values), encoding="utf-8")
     public = data_dir / PUBLIC_KEYS_FILE
@@ -253,11 +253,21 @@ def init(
             f"  {key['kid']}  {key['purpose']}{suite}  valid {iso(key['not_before'])} .. "
             f"{iso(key['not_after'])}"
         )
+    if database_url and has_password(database_url):
+        typer.echo(
+            "The database URL holds a password: it is not in the settings file; give it to "
+            "'puente node serve' as PUENTE_DATABASE_URL."
+        )
     typer.echo(
         "Then put the directory's metadata in "
         f"{settings.resolved_directory_path}, set PUENTE_AMQP_URL (this state's broker) and "
         f"run: PUENTE_CONFIG={config} puente node serve"
     )
+
+
+def has_password(url: str) -> bool:
+    credentials, at, _ = url.partition("://")[2].rpartition("@")
+    return bool(at) and ":" in credentials
 
 
 def without_password(url: str) -> str:

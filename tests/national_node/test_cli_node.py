@@ -174,12 +174,20 @@ def test_init_on_postgresql(tmp_path: Path, postgres_schema_url: str) -> None:
     assert "puente:***@" in result.output  # the password is not printed
     assert "node.db" not in result.output
     assert not (data / "node.db").exists()
-    assert f'database_url = "{postgres_schema_url}"' in (data / "puente.toml").read_text()
+    assert "database_url" not in (data / "puente.toml").read_text()  # it holds a password
+    assert "give it to 'puente node serve' as PUENTE_DATABASE_URL" in result.output
     url = postgres_schema_url.replace("postgresql://", "postgresql+psycopg://", 1)
     assert revision(url) is not None
     assert [u.username for u in rows(url, User)] == ["admin"]
-    migrated = puente("node", "migrate", "--config", data / "puente.toml")
+    migrated = puente(
+        "node",
+        "migrate",
+        "--config",
+        data / "puente.toml",
+        env={"PUENTE_DATABASE_URL": postgres_schema_url},
+    )
     assert migrated.exit_code == 0, migrated.output
+    assert "database postgresql://puente:***@" in migrated.output
 
 
 def test_migrate_brings_the_database_up_to_date_and_again_changes_nothing(

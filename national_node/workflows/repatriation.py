@@ -118,7 +118,7 @@ def consent_refusal(
     if carried is False:
         return None
     consent = carried if isinstance(carried, Consent) else facts.consent
-    what = f"{', '.join(present)} carry identity data"
+    what = f"{', '.join(present)} {'carries' if len(present) == 1 else 'carry'} identity data"
     if consent is None:
         return f"{what}, and neither the message nor the case records the person's consent"
     source = "the message's" if carried is not None else "the case's"

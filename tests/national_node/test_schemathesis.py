@@ -4,10 +4,11 @@ on SQLite.
 Every operation is called as a role that may call it (``ALLOWED`` of test_authorization) with
 requests generated from the document. Valid requests (positive) go to real objects (a case of the
 operation's family, the caller's spare token, a spare user) so that generated bodies reach the
-case logic; case routes also get a few with generated ids. Invalid requests (negative) are
+case logic; then, last, a few with generated path parameters. Invalid requests (negative) are
 generated whole: they must be refused before anything is read. A negative example whose
 Authorization header is the invalid part is sent as generated; every other example carries the
-role's token.
+role's token. The examples are derandomized (the same on every run, so the suite does not
+flake); raise EXAMPLES and drop ``derandomize`` for a deeper search.
 
 Checks: no server error; the status code, content type, headers and body are those the document
 declares for the operation; invalid requests are refused with a 4xx.

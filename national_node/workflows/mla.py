@@ -939,6 +939,8 @@ def side_of(facts: MlaCase, state: str) -> Side | None:
 
 
 def _awaited(facts: MlaCase) -> dict[Timer, bool]:
+    # The schema's own sets of states in which each step is still to come (what overdue() and
+    # next_due() use), so that "awaited" here and "overdue" there never disagree.
     return {
         Timer.ACKNOWLEDGEMENT: facts.state is MlaState.TRANSMITTED,
         Timer.DECISION: facts.state in _AWAITING_DECISION,

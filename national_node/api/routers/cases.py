@@ -227,6 +227,7 @@ def family_router(family: Family) -> APIRouter:
         except (DraftInvalid, TransitionRefused) as error:
             raise problem_response(error) from None
         await session.commit()
+        node.gateway.wake()  # publish now, not at the relay's next idle tick
         view = await detail(session, node.cases, case, principal, int(time.time()))
         await session.commit()
         return view

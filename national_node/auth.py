@@ -69,6 +69,10 @@ class Principal:
         return permission in self.scopes and permission in ROLE_PERMISSIONS[self.role]
 
 
+LAST_USED_GRANULARITY = 60
+"""Seconds: a token's last use is written at most once a minute (not a write per request)."""
+
+
 async def authenticate(session: AsyncSession, token: str, now: int) -> Principal | None:
     """The principal of a token, or None (unknown, expired, revoked, user inactive)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
@@ -81,6 +85,10 @@ async def authenticate(session: AsyncSession, token: str, now: int) -> Principal
     user = await session.get(User, row.user_id)
     if user is None or not user.active or user.id is None:
         return None
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY:
+        row.last_used_at = now
+        session.add(row)
+        await session.commit()
     role = Role(user.role)
     scopes = frozenset(
         Permission(s) for s in row.scopes.split() if s in Permission._value2member_map_

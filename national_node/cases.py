@@ -235,6 +235,10 @@ class CaseContext:
     rules: Mapping[Family, FamilyRules] = field(default_factory=dict)
     """Each family's rules at the node, beyond the schema and the lifecycle."""
 
+    def now(self) -> int:
+        """The case clock in Unix seconds (what due dates and overdue flags compare with)."""
+        return int(self.clock().timestamp())
+
     def key_of(self, case: Case) -> CaseKey:
         return self.data_key.case_key(case.id, case.wrapped_key)
 

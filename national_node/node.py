@@ -117,7 +117,7 @@ def build_node(
 
 def node_from_settings(settings: NodeSettings, transport: Transport | None = None) -> Node:
     """A node from its settings and files (key ring, data key, directory)."""
-    if settings.passphrase is None:
+    if settings.passphrase is None or not settings.passphrase.get_secret_value():
         raise NodeConfigError("PUENTE_PASSPHRASE is not set: it unlocks the key ring")
     secret = Passphrase(settings.passphrase.get_secret_value())
     try:

@@ -233,10 +233,10 @@ def _paused_phase(case: MlaCase) -> Timer | None:
     return Timer.DECISION if case.state is MlaState.INFO_REQUESTED else Timer.EXECUTION
 
 
-_AWAITING_DECISION: Final = frozenset(
+AWAITING_DECISION: Final = frozenset(
     {MlaState.RECEIVED, MlaState.UNDER_ASSESSMENT, MlaState.INFO_REQUESTED, MlaState.CONSULTATION}
 )
-_AWAITING_EXECUTION: Final = _AWAITING_DECISION | {
+AWAITING_EXECUTION: Final = AWAITING_DECISION | {
     MlaState.TRANSMITTED,
     MlaState.ACCEPTED,
     MlaState.IN_EXECUTION,
@@ -257,8 +257,8 @@ def overdue(
     found: list[OverdueTimer] = []
     checks = (
         (Timer.ACKNOWLEDGEMENT, due.ack_due, case.state is MlaState.TRANSMITTED),
-        (Timer.DECISION, due.decision_due, case.state in _AWAITING_DECISION),
-        (Timer.EXECUTION, due.execution_due, case.state in _AWAITING_EXECUTION),
+        (Timer.DECISION, due.decision_due, case.state in AWAITING_DECISION),
+        (Timer.EXECUTION, due.execution_due, case.state in AWAITING_EXECUTION),
     )
     for timer, due_at, awaited in checks:
         if awaited and due_at is not None and now > due_at:
@@ -272,8 +272,8 @@ def next_due(case: MlaCase, policy: ServiceLevelPolicy = DEFAULT_POLICY) -> date
     due = due_dates(case, policy)
     awaited = (
         (due.ack_due, case.state is MlaState.TRANSMITTED),
-        (due.decision_due, case.state in _AWAITING_DECISION),
-        (due.execution_due, case.state in _AWAITING_EXECUTION),
+        (due.decision_due, case.state in AWAITING_DECISION),
+        (due.execution_due, case.state in AWAITING_EXECUTION),
     )
     dates = [due_at for due_at, waiting in awaited if waiting and due_at is not None]
     return min(dates) if dates else None

@@ -51,8 +51,8 @@ from messages.mla.rules import (
     TRANSFER_DETAILS,
 )
 from messages.mla.service_levels import (
-    _AWAITING_DECISION,
-    _AWAITING_EXECUTION,
+    AWAITING_DECISION,
+    AWAITING_EXECUTION,
     DEFAULT_POLICY,
     ServiceLevelPolicy,
     Timer,
@@ -943,8 +943,8 @@ def _awaited(facts: MlaCase) -> dict[Timer, bool]:
     # next_due() use), so that "awaited" here and "overdue" there never disagree.
     return {
         Timer.ACKNOWLEDGEMENT: facts.state is MlaState.TRANSMITTED,
-        Timer.DECISION: facts.state in _AWAITING_DECISION,
-        Timer.EXECUTION: facts.state in _AWAITING_EXECUTION,
+        Timer.DECISION: facts.state in AWAITING_DECISION,
+        Timer.EXECUTION: facts.state in AWAITING_EXECUTION,
     }
 
 

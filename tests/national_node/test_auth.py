@@ -307,3 +307,29 @@ async def test_a_change_that_changes_nothing_revokes_nothing(nodes: NodesUnderTe
     )
     assert same.status_code == 200
     assert (await client.get("/auth/me", headers=login)).status_code == 200
+
+
+async def test_a_tokens_last_use_is_recorded_at_most_once_a_minute(nodes: NodesUnderTest) -> None:
+    client = nodes.clients["AR"]
+    issued = await issue(nodes, Role.CENTRAL_AUTHORITY, ["mla:read-all", "tokens:own"])
+    owner = await nodes.headers("AR", Role.CENTRAL_AUTHORITY)
+
+    async def last_used() -> int | None:
+        listed = (await client.get("/tokens", headers=owner)).json()
+        found: int | None = next(t for t in listed if t["id"] == issued["id"])["last_used_at"]
+        return found
+
+    assert await last_used() is None
+    before = int(time.time())
+    assert (await client.get("/mla/cases", headers=bearer(issued["token"]))).status_code == 200
+    first = await last_used()
+    assert first is not None
+    assert before <= first <= int(time.time())
+    async with nodes.federation.nodes["AR"].session() as session:
+        row = await session.get(ApiToken, issued["id"])
+        assert row is not None
+        row.last_used_at = first - auth.LAST_USED_GRANULARITY + 30  # used 30 s ago
+        session.add(row)
+        await session.commit()
+    assert (await client.get("/mla/cases", headers=bearer(issued["token"]))).status_code == 200
+    assert await last_used() == first - auth.LAST_USED_GRANULARITY + 30  # not rewritten

@@ -3,7 +3,6 @@ administrative events. Never case content."""
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
@@ -55,6 +54,7 @@ class NodeEventView(BaseModel):
 @router.get("/cases", response_model=list[CaseSummary], summary="Every case's metadata")
 async def cases(
     session: SessionDep,
+    node: NodeDep,
     principal: Auditor,
     family: Annotated[str | None, Query(max_length=32, pattern=PRINTABLE)] = None,
     counterpart: StateFilter = None,
@@ -66,7 +66,7 @@ async def cases(
     if counterpart:
         query = query.where(Case.counterpart_state == counterpart)
     rows = await session.exec(query.order_by(col(Case.updated_at).desc()).limit(limit))
-    now = int(time.time())
+    now = node.cases.now()
     return [summary(c, now) for c in rows.all()]
 
 
@@ -82,7 +82,7 @@ async def case_timeline(
     case = await session.get(Case, case_id)
     if case is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such case")
-    return await detail(session, node.cases, case, principal, int(time.time()), content=False)
+    return await detail(session, node.cases, case, principal, node.cases.now(), content=False)
 
 
 @router.get("/exchange", response_model=list[ExchangeEventView], summary="The exchange log")

@@ -9,11 +9,11 @@ see (a prosecutor and another authority's MLA case) is answered 404, as if it di
 
 # No "from __future__ import annotations": FastAPI reads the per-family aliases at definition.
 
-import time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, status
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from messages.vocab import Family
 from national_node.api.deps import NodeDep, SessionDep, require
@@ -34,6 +34,7 @@ from national_node.cases import (
     save_draft,
     send,
 )
+from national_node.node import Node
 from national_node.roles import FAMILY_READ, FAMILY_WRITE
 from national_node.store import Case
 from national_node.views import (
@@ -95,12 +96,13 @@ def family_router(family: Family) -> APIRouter:
     @router.get("", response_model=list[CaseSummary], summary=f"List {family} cases")
     async def list_cases(
         session: SessionDep,
+        node: NodeDep,
         principal: Reader,
         state: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
         overdue: Annotated[bool, Query(description="Only cases past a due date")] = False,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[CaseSummary]:
-        now = int(time.time())
+        now = node.cases.now()
         query = select(Case).where(Case.family == str(family))
         if state:
             query = query.where(Case.state == state)
@@ -123,7 +125,7 @@ def family_router(family: Family) -> APIRouter:
         except DraftInvalid as error:
             raise problem_response(error) from None
         await session.commit()
-        return await detail(session, node.cases, case, principal, int(time.time()))
+        return await detail(session, node.cases, case, principal, node.cases.now())
 
     @router.get(
         "/{case_id}",
@@ -135,7 +137,7 @@ def family_router(family: Family) -> APIRouter:
         case_id: CaseId, session: SessionDep, node: NodeDep, principal: Reader
     ) -> CaseDetail:
         case = await visible(session, case_id, principal)
-        view = await detail(session, node.cases, case, principal, int(time.time()))
+        view = await detail(session, node.cases, case, principal, node.cases.now())
         await session.commit()  # the access records
         return view
 
@@ -151,7 +153,7 @@ def family_router(family: Family) -> APIRouter:
         case = await visible(session, case_id, principal)
         draft = draft_of(node.cases, case)
         problems = await completeness(session, node.cases, case, draft, principal) if draft else []
-        view = draft_view(node.cases, case, principal, int(time.time()), problems, session)
+        view = draft_view(node.cases, case, principal, node.cases.now(), problems, session)
         await session.commit()
         return view
 
@@ -167,7 +169,7 @@ def family_router(family: Family) -> APIRouter:
         case = await visible(session, case_id, principal, for_update=True)
         await save_draft(session, node.cases, case, draft)
         problems = await completeness(session, node.cases, case, draft, principal)
-        view = draft_view(node.cases, case, principal, int(time.time()), problems, session)
+        view = draft_view(node.cases, case, principal, node.cases.now(), problems, session)
         await session.commit()
         return view
 
@@ -184,7 +186,7 @@ def family_router(family: Family) -> APIRouter:
         draft = draft_of(node.cases, case)
         if draft is None:
             raise HTTPException(status.HTTP_409_CONFLICT, "this case has no draft")
-        return await _send(session, node, case, draft, principal)
+        return await send_and_show(session, node, case, draft, principal)
 
     @router.post(
         "/{case_id}/messages",
@@ -196,7 +198,7 @@ def family_router(family: Family) -> APIRouter:
         case_id: CaseId, session: SessionDep, node: NodeDep, principal: Writer, draft: DraftBody
     ) -> CaseDetail:
         case = await visible(session, case_id, principal, for_update=True)
-        return await _send(session, node, case, draft, principal)
+        return await send_and_show(session, node, case, draft, principal)
 
     @router.post(
         "/{case_id}/events/{event}",
@@ -217,19 +219,21 @@ def family_router(family: Family) -> APIRouter:
         except TransitionRefused as error:
             raise problem_response(error) from None
         await session.commit()
-        return await detail(session, node.cases, case, principal, int(time.time()))
-
-    async def _send(
-        session: SessionDep, node: NodeDep, case: Case, draft: MessageDraft, principal: Any
-    ) -> CaseDetail:
-        try:
-            await send(session, node.cases, case, draft, principal)
-        except (DraftInvalid, TransitionRefused) as error:
-            raise problem_response(error) from None
-        await session.commit()
-        node.gateway.wake()  # publish now, not at the relay's next idle tick
-        view = await detail(session, node.cases, case, principal, int(time.time()))
-        await session.commit()
-        return view
+        return await detail(session, node.cases, case, principal, node.cases.now())
 
     return router
+
+
+async def send_and_show(
+    session: AsyncSession, node: Node, case: Case, draft: MessageDraft, principal: Principal
+) -> CaseDetail:
+    """Send a message of ``case`` and answer with the case as the sender now sees it."""
+    try:
+        await send(session, node.cases, case, draft, principal)
+    except (DraftInvalid, TransitionRefused) as error:
+        raise problem_response(error) from None
+    await session.commit()
+    node.gateway.wake()  # publish now, not at the relay's next idle tick
+    view = await detail(session, node.cases, case, principal, node.cases.now())
+    await session.commit()  # the access records of the view
+    return view

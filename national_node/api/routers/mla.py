@@ -7,7 +7,6 @@ case subject to need-to-know), writing them to check a draft or send an inquiry.
 
 # No "from __future__ import annotations": FastAPI reads the dependency aliases at definition.
 
-import time
 from datetime import datetime
 from typing import Annotated
 
@@ -22,24 +21,20 @@ from messages.vocab import Family, MessageType
 from national_node.api.deps import NodeDep, SessionDep, require
 from national_node.api.errors import RESPONDS_404, RESPONDS_409
 from national_node.api.params import CaseId
-from national_node.api.routers.cases import NOT_FOUND, problem_response
+from national_node.api.routers.cases import NOT_FOUND, send_and_show
 from national_node.auth import Principal
 from national_node.cases import (
     CaseNotFound,
-    DraftInvalid,
     MessageDraft,
-    TransitionRefused,
     completeness,
     draft_of,
     get_case,
-    send,
 )
 from national_node.roles import FAMILY_READ, FAMILY_WRITE
 from national_node.store import Case
 from national_node.views import (
     CaseDetail,
     CaseSummary,
-    detail,
     may_see,
     mla_service_levels,
     summary,
@@ -180,11 +175,4 @@ async def status_inquiry(
     if inquiry.note is not None:
         body["note"] = inquiry.note
     draft = MessageDraft(message_type=MessageType.STATUS_INQUIRY, body=body)
-    try:
-        await send(session, node.cases, case, draft, principal)
-    except (DraftInvalid, TransitionRefused) as error:
-        raise problem_response(error) from None
-    await session.commit()
-    view = await detail(session, node.cases, case, principal, int(time.time()))
-    await session.commit()
-    return view
+    return await send_and_show(session, node, case, draft, principal)

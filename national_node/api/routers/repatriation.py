@@ -10,7 +10,6 @@ message.
 
 # No "from __future__ import annotations": FastAPI reads the dependency aliases at definition.
 
-import time
 from datetime import date
 from typing import Annotated
 
@@ -138,6 +137,6 @@ async def list_confirmations(
     case_id: CaseId, session: SessionDep, node: NodeDep, principal: ConfirmationReader
 ) -> list[ConfirmationView]:
     case = await _repatriation_case(session, case_id, for_update=False)
-    found = await confirmations(session, node.cases, case, reader=principal, now=int(time.time()))
+    found = await confirmations(session, node.cases, case, reader=principal, now=node.cases.now())
     await session.commit()  # the access records
     return [_view(case, recorded) for recorded in found]

@@ -262,7 +262,6 @@ def _accepted(opened: OpenedEnvelope, raw: bytes, now: int, event: int) -> dict[
         "reason": None,
         "message_id": str(opened.document.header.message_id),
         "message_type": str(opened.document.header.message_type),
-        "document": opened.document.to_json(),
         "envelope": raw,
         "receipt_sha256": None,
         "event": event,

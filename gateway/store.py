@@ -83,9 +83,10 @@ class InboxEnvelope(SQLModel, table=True):
     reason: str | None = None
     message_id: str | None = Field(default=None, index=True)
     message_type: str | None = None
-    document: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
-    """The message document (JSON) of an accepted envelope."""
     envelope: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    """The envelope as received: still encrypted to this node's key. The opened document is
+    never kept here in clear (its sealed sections hold personal data): the node files it,
+    sealed sections encrypted at rest, through the accept hook."""
     receipt_sha256: str | None = None
     """The receipt this node issued for it (an outbox row), re-sent on redelivery."""
     log_index: int = Field(sa_column=Column(BigInteger, nullable=False))

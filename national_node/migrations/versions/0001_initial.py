@@ -30,7 +30,6 @@ def upgrade() -> None:
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("message_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("message_type", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("document", sa.LargeBinary(), nullable=True),
         sa.Column("envelope", sa.LargeBinary(), nullable=False),
         sa.Column("receipt_sha256", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("log_index", sa.BigInteger(), nullable=False),

@@ -550,7 +550,22 @@ class Gateway:
             await self.run_relay(stop)
         finally:
             consumer.cancel()
+            await asyncio.gather(consumer, return_exceptions=True)
+            await self._drain_batcher()
             await self.transport.close()
+
+    async def _drain_batcher(self) -> None:
+        """Let the judging of what was taken finish its transaction (at most 30 s) before the
+        transport closes, so no transaction is left open. Deliveries whose handler was cancelled
+        are not judged: never acknowledged, the broker delivers them again."""
+        self._waiting = [(d, f) for d, f in self._waiting if not f.done()]
+        batcher = self._batcher
+        if batcher is not None and not batcher.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(batcher), timeout=30)
+            except TimeoutError:
+                batcher.cancel()
+                await asyncio.gather(batcher, return_exceptions=True)
 
     # --- receiving -----------------------------------------------------------------------
 
@@ -572,6 +587,11 @@ class Gateway:
         while self._waiting:
             batch = self._waiting[: self.settings.inbox_batch]
             del self._waiting[: len(batch)]
+            # A delivery whose handler was cancelled (the consumer stopping) is not judged now:
+            # it was never acknowledged, so the broker delivers it again.
+            batch = [(delivery, future) for delivery, future in batch if not future.done()]
+            if not batch:
+                continue
             async with self._turn():
                 results = await self._judge_batch([delivery for delivery, _ in batch])
             for (_, future), result in zip(batch, results, strict=True):

@@ -14,7 +14,9 @@ Guarantees, and where each comes from:
   under flow control or a slow broker ``publish`` waits instead of buffering without limit,
   and ``confirm_timeout`` bounds the whole wait.
 - **consume**: manual acks, prefetch ``prefetch``; the handler's :class:`Disposition` is
-  applied in one place (:meth:`RabbitTransport._settle`): ACK acks; DEAD_LETTER publishes the
+  applied in one place (:meth:`RabbitTransport._settle`): ACK acks (the acks of deliveries
+  settled together go out as one ``basic.ack`` with ``multiple``, never covering a delivery
+  still being handled: :meth:`RabbitTransport._ack`); DEAD_LETTER publishes the
   body to ``puente.dead`` with the ``x-puente-reason`` header, awaits its confirm, then acks;
   RETRY (or a handler that raises) nacks with requeue, and the quorum queue's
   ``x-delivery-limit`` dead-letters a message after ``delivery_limit`` redeliveries (reason

@@ -25,6 +25,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def schema_metadata() -> MetaData:
     """Every table of a node's database. A module defining tables is imported here, so that
     migrations (and their test) see it."""
+    import gateway.tlog  # noqa: F401 - registers the transparency log's tables
     import national_node.store  # noqa: F401 - registers the node's tables (the gateway's: above)
 
     return SQLModel.metadata

@@ -800,7 +800,6 @@ class Gateway:
                 "reason": reason.value,
                 "message_id": None,
                 "message_type": None,
-                "document": None,
                 "envelope": raw,
                 "receipt_sha256": None,
                 "event": event,

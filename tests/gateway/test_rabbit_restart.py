@@ -121,7 +121,9 @@ async def test_under_flow_control_publish_waits_bounded(
     federation = states()
     await federation.add("IT", local_node.node)
     bodies = [f"blocked {i}".encode() for i in range(20)]
-    transport = federation.transport("IT", max_in_flight=4, confirm_timeout=1.5)
+    # The confirm timeout is well beyond the 1 s observed below, so a loaded machine does not
+    # time a publish out while the test is still checking that none has finished.
+    transport = federation.transport("IT", max_in_flight=4, confirm_timeout=5)
     async with running(transport):
         await transport.publish("PT", b"before")  # confirmed: the broker takes publishes
         local_node.block_publishers()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from national_node.cli.audit import audit_app
 from national_node.cli.demo import demo
 from national_node.cli.directory import directory_app
 from national_node.cli.envelope import envelope_app
@@ -24,6 +25,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(directory_app, name="directory")
 app.add_typer(node_app, name="node")
 app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
 app.command()(demo)
 
 

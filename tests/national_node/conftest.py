@@ -96,24 +96,33 @@ async def nodes(
         engines = await _engines(database_kind, stack, tmp_path, postgres_url)
         federation = await local_federation(engines)
         stack.push_async_callback(federation.close)
-        clients = {}
-        for state, node in federation.nodes.items():
-            async with node.session() as session:
-                for role in Role:
-                    await add_user(
-                        session,
-                        username=role.value,
-                        password=PASSWORD,
-                        role=role,
-                        authority_id=authority_of(state, role),
-                        actor_id=None,
-                    )
-                await session.commit()
-            client = httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=create_app(node, run_gateway=False)),
-                base_url=f"http://{state.lower()}.node.test",
-            )
-            stack.push_async_callback(client.aclose)
-            clients[state] = client
+        made = await with_users(stack, federation, tuple(Role))
         await federation.start()
-        yield NodesUnderTest(federation, clients)
+        yield made
+
+
+async def with_users(
+    stack: AsyncExitStack, federation: LocalFederation, roles: tuple[Role, ...]
+) -> NodesUnderTest:
+    """A user of each of ``roles`` at every node (named after the role, password PASSWORD),
+    and an API client per node, closed with ``stack``."""
+    clients = {}
+    for state, node in federation.nodes.items():
+        async with node.session() as session:
+            for role in roles:
+                await add_user(
+                    session,
+                    username=role.value,
+                    password=PASSWORD,
+                    role=role,
+                    authority_id=authority_of(state, role),
+                    actor_id=None,
+                )
+            await session.commit()
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(node, run_gateway=False)),
+            base_url=f"http://{state.lower()}.node.test",
+        )
+        stack.push_async_callback(client.aclose)
+        clients[state] = client
+    return NodesUnderTest(federation, clients)

@@ -17,12 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.transport import Transport
 from messages.document import Document
 from messages.samples import SAMPLE_EPOCH
-from national_node.api.app import create_app
 from national_node.api.examples import as_draft
-from national_node.federation import LocalFederation, local_federation
+from national_node.federation import local_federation
 from national_node.roles import Role
-from national_node.users import add_user
-from tests.national_node.conftest import PASSWORD, NodesUnderTest, authority_of
+from tests.national_node.conftest import NodesUnderTest, with_users
 
 PY_CENTRAL = {"state": "PY", "authority_id": "PY-CENTRAL-AUTHORITY", "role": "CENTRAL_AUTHORITY"}
 """The recipient of AR's requests: PY's central authority (its user's authority id)."""
@@ -84,33 +82,6 @@ MLA_ROLES = (Role.PROSECUTOR, Role.CENTRAL_AUTHORITY, Role.AUDITOR)
 """The users MLA tests act as (fewer users: each password hash takes a while)."""
 
 
-async def with_users(
-    stack: AsyncExitStack, federation: LocalFederation, roles: tuple[Role, ...] = MLA_ROLES
-) -> NodesUnderTest:
-    """A user of each of ``roles`` at every node (named as in conftest), and an API client per
-    node."""
-    clients = {}
-    for state, node in federation.nodes.items():
-        async with node.session() as session:
-            for role in roles:
-                await add_user(
-                    session,
-                    username=role.value,
-                    password=PASSWORD,
-                    role=role,
-                    authority_id=authority_of(state, role),
-                    actor_id=None,
-                )
-            await session.commit()
-        client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=create_app(node, run_gateway=False)),
-            base_url=f"http://{state.lower()}.node.test",
-        )
-        stack.push_async_callback(client.aclose)
-        clients[state] = client
-    return NodesUnderTest(federation, clients)
-
-
 @asynccontextmanager
 async def clocked_nodes(
     engines: dict[str, AsyncEngine],
@@ -121,7 +92,7 @@ async def clocked_nodes(
     async with AsyncExitStack() as stack:
         federation = await local_federation(engines, transport=transport, clock=clock)
         stack.push_async_callback(federation.close)
-        made = await with_users(stack, federation)
+        made = await with_users(stack, federation, MLA_ROLES)
         await federation.start()
         yield made
 

@@ -80,8 +80,7 @@ from messages.repatriation.vocab import (
 from national_node.federation import local_federation
 from national_node.roles import Role
 from tests.gateway.brokers import MAIN_NODE, StateFederation, wait_for_management
-from tests.national_node.conftest import NodesUnderTest, authority_of
-from tests.national_node.mla_kit import with_users
+from tests.national_node.conftest import NodesUnderTest, authority_of, with_users
 
 CASES = "/repatriation/cases"
 ALL_PURPOSES = [

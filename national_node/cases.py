@@ -16,7 +16,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
@@ -685,12 +685,3 @@ async def get_case(session: AsyncSession, case_id: str, *, for_update: bool = Fa
     if case is None:
         raise CaseNotFound(case_id)
     return case
-
-
-def overdue_now(ctx: CaseContext, case: Case, now: datetime | None = None) -> bool:
-    moment = now or ctx.clock()
-    return case.due_at is not None and case.due_at < moment.timestamp()
-
-
-def today(ctx: CaseContext) -> date:
-    return ctx.clock().date()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -57,7 +57,6 @@ class LocalFederation:
     rings: dict[str, Keyring]
     directory: StaticDirectory
     network: InProcessNetwork | None = None
-    _closers: list[Callable[[], Any]] = field(default_factory=list)
 
     async def start(self) -> None:
         for node in self.nodes.values():

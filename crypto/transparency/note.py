@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import ClassVar, Final, Protocol
+from typing import ClassVar, Final, Protocol, Self
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -236,6 +236,16 @@ class _Ed25519Key:
         return f"{self.name}+{self.key_id.hex()}+{b64encode(bytes([self.TYPE]) + self.raw)}"
 
     @classmethod
+    def from_vkey(cls, vkey: str) -> Self:
+        """Parse a verifier key of this key's type; its stated key ID must be the computed
+        one."""
+        name, public_key, stated = cls._parse_vkey(vkey)
+        key = cls(name, public_key)
+        if key.key_id != stated:
+            raise NoteFormatError("verifier key: the key ID does not match the key")
+        return key
+
+    @classmethod
     def _parse_vkey(cls, vkey: str) -> tuple[str, ed25519.Ed25519PublicKey, bytes]:
         name, _, rest = vkey.partition("+")
         hex_id, _, encoded = rest.partition("+")
@@ -259,15 +269,6 @@ class LogKey(_Ed25519Key):
 
     TYPE: ClassVar[SignatureType] = SignatureType.ED25519
 
-    @classmethod
-    def from_vkey(cls, vkey: str) -> LogKey:
-        """Parse a verifier key of type 0x01; its stated key ID must be the computed one."""
-        name, public_key, stated = cls._parse_vkey(vkey)
-        key = cls(name, public_key)
-        if key.key_id != stated:
-            raise NoteFormatError("verifier key: the key ID does not match the key")
-        return key
-
     def check(self, text: bytes, signature: bytes) -> bool:
         if len(signature) != _ED25519_SIZE:
             return False
@@ -289,15 +290,6 @@ class WitnessKey(_Ed25519Key):
     """A witness's public key: timestamped Ed25519 cosignatures (signed-note type 0x04)."""
 
     TYPE: ClassVar[SignatureType] = SignatureType.COSIGNATURE_V1
-
-    @classmethod
-    def from_vkey(cls, vkey: str) -> WitnessKey:
-        """Parse a verifier key of type 0x04; its stated key ID must be the computed one."""
-        name, public_key, stated = cls._parse_vkey(vkey)
-        key = cls(name, public_key)
-        if key.key_id != stated:
-            raise NoteFormatError("verifier key: the key ID does not match the key")
-        return key
 
     def check(self, text: bytes, signature: bytes) -> bool:
         if len(signature) != 8 + _ED25519_SIZE:

@@ -13,11 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from gateway.brokers import ManagementError
 from gateway.store import FINAL_STATES, OutboxMessage
 from messages.base import WireModel
 from messages.repatriation.models import (
@@ -79,8 +77,8 @@ from messages.repatriation.vocab import (
 )
 from national_node.federation import local_federation
 from national_node.roles import Role
-from tests.gateway.brokers import MAIN_NODE, StateFederation, wait_for_management
 from tests.national_node.conftest import NodesUnderTest, authority_of, with_users
+from tests.national_node.rabbit_kit import state_brokers
 
 CASES = "/repatriation/cases"
 ALL_PURPOSES = [
@@ -411,20 +409,9 @@ async def over_the_broker(
     """Nodes of ``engines``' states on the real RabbitMQ (a vhost per state, linked by shovels
     as in a deployment, as in rabbit_kit) with a user of each of ``roles``, gateways running;
     the vhosts and their users are deleted afterwards."""
-    try:
-        wait_for_management(MAIN_NODE, timeout=10)
-    except (OSError, ManagementError) as error:
-        pytest.fail(f"the local RabbitMQ's management API does not answer: {error}")
-    brokers = StateFederation()
-    try:
-        for state in engines:
-            await brokers.add(state)
-        await brokers.link_all()
-        async with AsyncExitStack() as stack:
-            federation = await local_federation(engines, transport=brokers.transport)
-            stack.push_async_callback(federation.close)
-            nodes = await with_users(stack, federation, roles)
-            await federation.start()
-            yield nodes
-    finally:
-        brokers.remove()
+    async with state_brokers(engines) as brokers, AsyncExitStack() as stack:
+        federation = await local_federation(engines, transport=brokers.transport)
+        stack.push_async_callback(federation.close)
+        nodes = await with_users(stack, federation, roles)
+        await federation.start()
+        yield nodes

@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from messages.vocab import AuthorityRole
 from national_node.roles import AUTHORITY_ROLE, ROLE_PERMISSIONS, Permission, Role
-from national_node.store import ApiToken, User
+from national_node.store import AccessRecord, ApiToken, User
 
 TOKEN_PREFIX = "pnt_"  # noqa: S105 - a prefix that makes leaked tokens easy to find
 _hasher = PasswordHasher()
@@ -64,6 +64,18 @@ class Principal:
     @property
     def authority_role(self) -> AuthorityRole | None:
         return AUTHORITY_ROLE[self.role]
+
+    def opened(self, case_id: str, path: str, at: int, entry_id: int | None = None) -> AccessRecord:
+        """The record of sealed data (``path`` of a case, or of one of its entries) decrypted
+        for this principal at ``at``."""
+        return AccessRecord(
+            at=at,
+            user_id=self.user_id,
+            role=str(self.role),
+            case_id=case_id,
+            entry_id=entry_id,
+            path=path,
+        )
 
     def may(self, permission: Permission) -> bool:
         return permission in self.scopes and permission in ROLE_PERMISSIONS[self.role]

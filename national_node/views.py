@@ -20,7 +20,7 @@ from national_node.auth import Principal
 from national_node.cases import CaseContext, draft_of, load_facts
 from national_node.roles import Permission
 from national_node.sealing import EncryptedSection, reveal
-from national_node.store import AccessRecord, Case, CaseEntry, SealedSection
+from national_node.store import Case, CaseEntry, SealedSection
 from national_node.workflows.mla import ServiceLevels, service_levels
 
 
@@ -196,16 +196,7 @@ async def detail(
                 key=key,
             )
             for path in opened:
-                session.add(
-                    AccessRecord(
-                        at=now,
-                        user_id=principal.user_id,
-                        role=str(principal.role),
-                        case_id=case.id,
-                        entry_id=entry.id,
-                        path=path,
-                    )
-                )
+                session.add(principal.opened(case.id, path, now, entry.id))
         assert entry.id is not None  # noqa: S101 - a stored row
         views.append(
             EntryView(
@@ -252,15 +243,7 @@ def draft_view(
     """The case's draft, decrypted for its writer (recorded as an access)."""
     draft = draft_of(ctx, case)
     if draft is not None:
-        session.add(
-            AccessRecord(
-                at=now,
-                user_id=principal.user_id,
-                role=str(principal.role),
-                case_id=case.id,
-                path="draft",
-            )
-        )
+        session.add(principal.opened(case.id, "draft", now))
     return DraftView(
         draft=json.loads(draft.model_dump_json(exclude_none=True)) if draft else None,
         problems=[{"path": p.path, "message": p.message} for p in problems],

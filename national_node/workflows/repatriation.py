@@ -51,7 +51,7 @@ from national_node.cases import (
     load_facts,
 )
 from national_node.sealing import section_aad
-from national_node.store import AccessRecord, Case, CaseEntry, Direction, SealedSection
+from national_node.store import Case, CaseEntry, Direction, SealedSection
 from national_node.workflows.drafts import section_paths, values_at
 
 CONFIRMATION_RECORDED: Final = "PROSECUTOR_CONFIRMATION"
@@ -222,16 +222,7 @@ async def confirmations(
             )
         )
         if reader is not None:
-            session.add(
-                AccessRecord(
-                    at=now,
-                    user_id=reader.user_id,
-                    role=str(reader.role),
-                    case_id=case.id,
-                    entry_id=entry.id,
-                    path=CONFIRMATION_PATH,
-                )
-            )
+            session.add(reader.opened(case.id, CONFIRMATION_PATH, now, entry.id))
     return found
 
 

@@ -48,7 +48,7 @@ from national_node.cases import (
     load_facts,
 )
 from national_node.sealing import section_aad
-from national_node.store import AccessRecord, Case, CaseEntry, Direction, SealedSection
+from national_node.store import Case, CaseEntry, Direction, SealedSection
 from national_node.workflows.drafts import section_paths, values_at
 
 LINK_RECORDED: Final = "WP_TOKEN_LINKED"
@@ -267,16 +267,8 @@ async def person_links(
     else:
         shown = [mine] if mine is not None else []
     for link in shown:
-        session.add(
-            AccessRecord(
-                at=now,
-                user_id=reader.user_id,
-                role=str(reader.role),
-                case_id=link.case_id,
-                entry_id=link.entry_id,
-                path=LINK_PATH if link.entry_id is not None else "wp_token",
-            )
-        )
+        path = LINK_PATH if link.entry_id is not None else "wp_token"
+        session.add(reader.opened(link.case_id, path, now, link.entry_id))
     return person, shown
 
 

@@ -3,7 +3,7 @@
 Every route declares the permission it needs (``national_node.auth.require``); this table is
 the only place that grants permissions to roles. Need-to-know inside a permission (a
 prosecutor sees the MLA cases of their own authority only; sealed sections only for the roles
-in their audience) is decided in ``national_node.access``.
+in their audience) is decided in ``national_node.views`` (``may_see``, ``detail``).
 """
 
 from __future__ import annotations

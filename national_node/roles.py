@@ -1,6 +1,6 @@
 """Who may do what at a node: the roles, the permissions, and the one table joining them.
 
-Every route declares the permission it needs (``national_node.auth.require``); this table is
+Every route declares the permission it needs (``national_node.api.deps.require``); this table is
 the only place that grants permissions to roles. Need-to-know inside a permission (a
 prosecutor sees the MLA cases of their own authority only; sealed sections only for the roles
 in their audience) is decided in ``national_node.views`` (``may_see``, ``detail``).
